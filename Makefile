@@ -1,0 +1,50 @@
+# Two commands for a newcomer: `make run` and `make test`. Both install what they need.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test install install-test check-banks serve-prod clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+## make run: create/migrate the SQLite database, load the bundled banks, serve on http://127.0.0.1:5000
+run: install
+	$(BIN)/flask --app wsgi db upgrade
+	$(BIN)/flask --app wsgi banks sync
+	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+
+## make test: the whole suite (browser tests run when Chromium is installed)
+test: install-test
+	@if [ -x /usr/bin/chromium ] || [ -n "$$QUIZ_CHROMIUM" ]; then \
+	  echo "Browser tests: Chromium found, they will run."; \
+	else \
+	  echo "Browser tests: SKIPPED — Chromium is not installed (apt-get install chromium; see .ci/run)."; \
+	fi
+	$(BIN)/python -m pytest -ra $(PYTEST_ARGS)
+
+check-banks: install
+	$(BIN)/flask --app wsgi banks check
+
+## production-like: several gunicorn workers (set QUIZ_DATABASE_URL and QUIZ_SECRET_KEY)
+serve-prod: install
+	$(BIN)/flask --app wsgi db upgrade
+	$(BIN)/flask --app wsgi banks sync
+	$(BIN)/gunicorn --workers 4 --bind $(HOST):$(PORT) wsgi:app
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache

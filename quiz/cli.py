@@ -1,0 +1,132 @@
+"""Command-line tools: `flask banks …` and `flask users …`."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from .domain.problems import BankError
+from .models.types import utcnow
+from .services import accounts, banks as bank_service
+
+banks_cli = AppGroup("banks", help="Check, load and export question banks.")
+users_cli = AppGroup("users", help="Manage accounts.")
+
+
+def _paths(paths: tuple[Path, ...]) -> list[Path]:
+    return list(paths) or [Path(current_app.config["BANKS_DIR"])]
+
+
+class _Progress:
+    """Shows which file or question is being handled, on stderr, when it is a terminal."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.count = 0
+        self.enabled = sys.stderr.isatty()
+
+    def __call__(self, item: str) -> None:
+        self.count += 1
+        if self.enabled:
+            click.echo(f"\r{self.label} {self.count}: {item[-60:]:<60}", err=True, nl=False)
+
+    def done(self) -> None:
+        if self.enabled and self.count:
+            click.echo("\r" + " " * 90 + "\r", err=True, nl=False)
+
+
+def _print_problems(error: BankError) -> None:
+    for problem in error.problems:
+        click.echo(str(problem), err=True)
+    files = len({p.path for p in error.problems})
+    click.secho(f"{len(error.problems)} problem{'s' if len(error.problems) != 1 else ''} "
+                f"in {files} file{'s' if files != 1 else ''}.", err=True, fg="red")
+
+
+@banks_cli.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def check_banks(paths: tuple[Path, ...]) -> None:
+    """Check bank files (default: the bundled questions/); list every problem."""
+    progress = _Progress("checking")
+    try:
+        specs = bank_service.load_banks(_paths(paths), progress)
+    except BankError as error:
+        progress.done()
+        _print_problems(error)
+        sys.exit(1)
+    progress.done()
+    total = 0
+    for counts in bank_service.summarize(specs):
+        total += counts.questions
+        click.echo(f"{counts.bank_id}: {counts.questions} questions — {counts.title}")
+        click.echo("  types: " + ", ".join(f"{t} {n}" for t, n in sorted(counts.by_type.items())))
+        click.echo("  tags:  " + ", ".join(f"{t} {n}" for t, n in sorted(counts.by_tag.items())))
+    click.secho(f"OK: {len(specs)} bank{'s' if len(specs) != 1 else ''}, {total} questions, no problems.",
+                fg="green")
+
+
+@banks_cli.command("sync")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def sync_banks(paths: tuple[Path, ...]) -> None:
+    """Load bank files into the database (default: questions/). All or nothing."""
+    progress = _Progress("syncing")
+    try:
+        report = bank_service.sync_banks(_paths(paths), utcnow(), progress)
+    except BankError as error:
+        progress.done()
+        _print_problems(error)
+        click.echo("Nothing was changed in the database.", err=True)
+        sys.exit(1)
+    progress.done()
+    click.echo(f"added {len(report.added)}, updated {len(report.updated)}, "
+               f"retired {len(report.retired)}, unchanged {len(report.unchanged)}")
+
+
+@banks_cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option("--bank", "bank_id", help="Only this bank's questions.")
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
+              help="File to write (default: standard output).")
+def export_banks(fmt: str, bank_id: str | None, output: click.utils.LazyFile) -> None:
+    """Export active questions, one JSON object per line."""
+    if bank_id is not None and not bank_service.bank_exists(bank_id):
+        raise click.ClickException(f"there is no bank '{bank_id}'; run `flask banks sync` first?")
+    for record in bank_service.export_questions(bank_id):
+        output.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["learner", "instructor", "admin"]), default="learner", show_default=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="Asked for when not given.")
+def create_user(email: str, role: str, password: str) -> None:
+    """Create an account with a role."""
+    if len(password) < 8:
+        raise click.ClickException("the password needs at least 8 characters")
+    try:
+        user = accounts.create_user(email, password, role)
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"created {user.role} {user.email}")
+
+
+@users_cli.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(["learner", "instructor", "admin"]))
+def set_role(email: str, role: str) -> None:
+    """Change an account's role."""
+    try:
+        user = accounts.set_role(email, role)
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{user.email} is now {user.role}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(banks_cli)
+    app.cli.add_command(users_cli)

@@ -1,0 +1,55 @@
+"""Configuration read from QUIZ_* environment variables."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _instance_secret(instance: Path) -> str:
+    """A secret key kept in instance/secret_key, made on first use (for one machine)."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    """Settings for running the app; every value can be set with a QUIZ_* variable."""
+
+    TESTING = False
+
+    def __init__(self) -> None:
+        env = os.environ
+        self.INSTANCE_PATH = Path(env.get("QUIZ_INSTANCE_PATH", ROOT / "instance"))
+        self.SQLALCHEMY_DATABASE_URI = env.get(
+            "QUIZ_DATABASE_URL", f"sqlite:///{self.INSTANCE_PATH / 'quiz.sqlite3'}")
+        self.SECRET_KEY = env.get("QUIZ_SECRET_KEY") or _instance_secret(self.INSTANCE_PATH)
+        self.BANKS_DIR = Path(env.get("QUIZ_BANKS_DIR", ROOT / "questions"))
+        self.LOGIN_MAX_FAILURES = int(env.get("QUIZ_LOGIN_MAX_FAILURES", "5"))
+        self.LOGIN_WINDOW_SECONDS = int(env.get("QUIZ_LOGIN_WINDOW_SECONDS", "900"))
+        self.SESSION_COOKIE_SECURE = env.get("QUIZ_SECURE_COOKIES", "0") == "1"
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
+
+
+class TestConfig(Config):
+    """Settings for the test suite: a throw-away database, fast password hashing."""
+
+    TESTING = True
+
+    def __init__(self, database_url: str, instance_path: Path) -> None:
+        os.environ.setdefault("QUIZ_SECRET_KEY", "test-secret")
+        super().__init__()
+        self.INSTANCE_PATH = instance_path
+        self.SQLALCHEMY_DATABASE_URI = database_url
+        self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"

@@ -1,0 +1,1 @@
+"""Use cases: each loads rows, calls the domain and commits."""

@@ -1,0 +1,74 @@
+"""What the catalog and bank pages show."""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import Bank, Question, QuestionTag, StudyBank, User
+
+
+@dataclass
+class BankSummary:
+    bank: Bank
+    total: int = 0
+    by_type: Counter[str] = field(default_factory=Counter)
+    by_tag: Counter[str] = field(default_factory=Counter)
+
+
+def list_banks(bank_id: str | None = None) -> list[BankSummary]:
+    """Active banks (or the one named) with their question counts by type and tag."""
+    query = select(Bank).where(Bank.retired_at.is_(None)).order_by(Bank.title)
+    active = Question.retired_at.is_(None)
+    if bank_id is not None:
+        query = query.where(Bank.id == bank_id)
+        active = active & (Question.bank_id == bank_id)
+    banks = db.session.scalars(query).all()
+    summaries = {b.id: BankSummary(b) for b in banks}
+    for bank_id, qtype, count in db.session.execute(
+            select(Question.bank_id, Question.type, func.count()).where(active)
+            .group_by(Question.bank_id, Question.type)):
+        if bank_id in summaries:
+            summaries[bank_id].by_type[qtype] = count
+            summaries[bank_id].total += count
+    for bank_id, tag, count in db.session.execute(
+            select(Question.bank_id, QuestionTag.tag, func.count()).join(QuestionTag).where(active)
+            .group_by(Question.bank_id, QuestionTag.tag)):
+        if bank_id in summaries:
+            summaries[bank_id].by_tag[tag] = count
+    return list(summaries.values())
+
+
+def get_bank(bank_id: str) -> BankSummary | None:
+    """One active bank with its counts, or None."""
+    found = list_banks(bank_id)
+    return found[0] if found else None
+
+
+def bank_questions(bank_id: str) -> list[Question]:
+    """The active questions of a bank, in file order."""
+    return list(db.session.scalars(
+        select(Question).where(Question.bank_id == bank_id, Question.retired_at.is_(None))
+        .order_by(Question.position)))
+
+
+def study_bank(user: User, bank_id: str, now: datetime) -> bool:
+    """Add a bank to a learner's study list; False if it was already there."""
+    if db.session.get(StudyBank, (user.id, bank_id)) is not None:
+        return False
+    db.session.add(StudyBank(user_id=user.id, bank_id=bank_id, added_at=now))
+    db.session.commit()
+    return True
+
+
+def studied_banks(user: User) -> list[Bank]:
+    """The banks on a learner's study list, most recent first."""
+    return list(db.session.scalars(
+        select(Bank).join(StudyBank).where(StudyBank.user_id == user.id).order_by(StudyBank.added_at.desc())))
+
+
+def is_studying(user: User, bank_id: str) -> bool:
+    return db.session.get(StudyBank, (user.id, bank_id)) is not None
