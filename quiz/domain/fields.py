@@ -34,9 +34,13 @@ class Fields:
 
     def get(self, name: str, required: bool) -> Node | None:
         value = self.node.get(name)
-        if value is None or (isinstance(value, Scalar) and value.value is None):
+        if value is None:
             if required:
                 self.at(self.node, f"{self.what} has no '{name}'")
+            return None
+        if isinstance(value, Scalar) and value.value is None:
+            if required:
+                self.at(value, f"'{name}' is empty")
             return None
         return value
 

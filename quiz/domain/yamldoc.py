@@ -218,9 +218,8 @@ def _convert(node: yaml.Node, loader: _Loader, report: Report) -> Node:
     try:
         value = loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError) as exc:
-        if node.tag == "tag:yaml.org,2002:timestamp":
-            report(line, col, f"'{node.value}' is not a real date")
-        else:
+        # An impossible date such as 2013-02-30 stays text; date fields explain what is wrong.
+        if node.tag != "tag:yaml.org,2002:timestamp":
             report(line, col, f"cannot read the value '{node.value}': {exc}")
         value = node.value
     return Scalar(line, col, value, node.value, quoted)
