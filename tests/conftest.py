@@ -70,6 +70,7 @@ def create_user(app: Flask) -> Callable[..., User]:
     def make(email: str = "learner@example.org", password: str = "password123", role: str = "learner") -> User:
         with app.app_context():
             user = accounts.create_user(email, password, role)
+            db.session.refresh(user)
             db.session.expunge(user)
             return user
 

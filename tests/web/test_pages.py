@@ -1,0 +1,212 @@
+"""Pages, roles, CSRF, guests and security headers, through the test client."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Callable
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from quiz.extensions import db
+from quiz.models import StudyBank, User
+from quiz.services.banks import sync_banks
+
+from ..conftest import AuthActions, csrf_token
+from ..services.test_bank_sync import EXAMPLES
+
+
+@pytest.fixture
+def banks(app: Flask) -> None:
+    with app.app_context():
+        sync_banks([EXAMPLES], datetime.now(timezone.utc))
+
+
+def page(client: FlaskClient, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.get_data(as_text=True)
+
+
+def test_catalog_lists_banks_with_counts_and_sources(client: FlaskClient, banks: None) -> None:
+    html = page(client, "/")
+    assert "Example bank — every question type" in html
+    assert "10 questions" in html
+    assert "Multiple choice: 1" in html and "#examples 10" in html
+    assert "French troops intervene in Mali" in html and "Bill Roggio" in html
+
+
+def test_empty_catalog_explains_how_to_load_banks(client: FlaskClient) -> None:
+    assert "banks sync" in page(client, "/")
+
+
+def test_bank_page_shows_prompts_but_no_answers_to_learners(client: FlaskClient, banks: None,
+                                                           auth: AuthActions, create_user: Callable[..., User]) -> None:
+    for who in ("visitor", "learner"):
+        if who == "learner":
+            create_user("learner@example.org")
+            auth.login()
+        html = page(client, "/banks/examples")
+        assert "Which central Malian town did jihadist fighters overrun" in html
+        for secret in ("Tessalit", "Boko Haram", "Sévaré", "3000", "2013-01-11", "UN stabilisation"):
+            assert secret not in html, (who, secret)  # answers, options, card backs
+        assert 'class="answer"' not in html
+        assert "Sérval" not in html and "_____" in html, who  # cloze gaps are blanked
+
+
+def test_bank_page_shows_answers_to_instructors(client: FlaskClient, banks: None, auth: AuthActions,
+                                               create_user: Callable[..., User]) -> None:
+    create_user("teach@example.org", role="instructor")
+    auth.login("teach@example.org")
+    html = page(client, "/banks/examples")
+    assert "Konna" in html and "11 January 2013 (± 1 day)" in html
+    assert "Serval → The 2013 intervention" in html
+    assert "paragraph 2" in html
+
+
+def test_unknown_bank_is_404_page(client: FlaskClient) -> None:
+    response = client.get("/banks/nope")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_bank_text_is_escaped(app: Flask, client: FlaskClient, write_bank: Callable) -> None:
+    text = EXAMPLES.read_text().replace("id: examples", "id: xss").replace("ex-", "x-").replace(
+        "Which central Malian town", "<script>alert(1)</script> Which town")
+    with app.app_context():
+        sync_banks([write_bank(text)], datetime.now(timezone.utc))
+    html = page(client, "/banks/xss")
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_register_log_out_log_in(client: FlaskClient, auth: AuthActions) -> None:
+    response = auth.register("Ada@Example.org")
+    assert response.status_code == 303
+    assert "Log out" in page(client, "/")
+    assert "ada@example.org" in page(client, "/account")
+    assert auth.logout().status_code == 303
+    assert client.get("/account").status_code == 302  # back to login
+    assert auth.login("ada@example.org").status_code == 303
+    assert "ada@example.org" in page(client, "/account")
+
+
+def test_bad_register_form_rerenders_with_errors(client: FlaskClient, auth: AuthActions,
+                                                 create_user: Callable[..., User]) -> None:
+    response = auth.register("not-an-email", "short", "different")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Invalid email address." in html and "Use at least 8 characters." in html
+    assert 'value="not-an-email"' in html  # nothing typed is lost
+    create_user("taken@example.org")
+    response = auth.register("taken@example.org")
+    assert response.status_code == 422 and "already exists" in response.get_data(as_text=True)
+
+
+def test_wrong_password_is_refused(client: FlaskClient, auth: AuthActions, create_user: Callable[..., User]) -> None:
+    create_user("learner@example.org")
+    response = auth.login("learner@example.org", "wrong-password")
+    assert response.status_code == 401
+    assert "Wrong email or password." in response.get_data(as_text=True)
+
+
+def test_login_attempts_are_rate_limited(client: FlaskClient, auth: AuthActions,
+                                         create_user: Callable[..., User]) -> None:
+    create_user("learner@example.org")
+    for _ in range(5):
+        assert auth.login("learner@example.org", "wrong-password").status_code == 401
+    response = auth.login("learner@example.org", "password123")  # even the right password now waits
+    assert response.status_code == 429
+    assert "Too many failed attempts" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url,data", [
+    ("/auth/login", {"email": "learner@example.org", "password": "password123"}),
+    ("/auth/register", {"email": "n@example.org", "password": "password123", "confirm": "password123"}),
+    ("/auth/logout", {}),
+    ("/banks/examples/study", {}),
+])
+def test_state_changing_requests_need_a_csrf_token(app: Flask, client: FlaskClient, banks: None,
+                                                   create_user: Callable[..., User], url: str, data: dict) -> None:
+    create_user("learner@example.org")
+    response = client.post(url, data=data)
+    assert response.status_code == 400
+    assert "This form has expired" in response.get_data(as_text=True)
+    response = client.post(url, data={**data, "csrf_token": "forged"})
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == 1
+        assert db.session.scalar(select(func.count()).select_from(StudyBank)) == 0
+
+
+def test_account_page_needs_login(client: FlaskClient) -> None:
+    response = client.get("/account")
+    assert response.status_code == 302 and "/auth/login?next=%2Faccount" in response.headers["Location"]
+
+
+def test_login_does_not_redirect_off_site(client: FlaskClient, create_user: Callable[..., User]) -> None:
+    create_user("learner@example.org")
+    token = csrf_token(client, "/auth/login")
+    response = client.post("/auth/login?next=https://evil.example/x",
+                           data={"email": "learner@example.org", "password": "password123", "csrf_token": token})
+    assert response.headers["Location"] == "/"
+
+
+def study(client: FlaskClient, htmx: bool = False):
+    token = csrf_token(client, "/banks/examples")
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post("/banks/examples/study", data={"csrf_token": token}, headers=headers)
+
+
+def test_visitor_studying_becomes_guest_and_keeps_it_on_register(app: Flask, client: FlaskClient, banks: None,
+                                                                  auth: AuthActions) -> None:
+    response = study(client)
+    assert response.status_code == 303 and response.headers["Location"] == "/banks/examples"
+    assert "This bank is on your study list." in page(client, "/banks/examples")
+    assert "Example bank" in page(client, "/account")
+    assert auth.register("guest@example.org").status_code == 303
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "guest@example.org"))
+        assert user is not None and not user.is_guest
+        assert db.session.get(StudyBank, (user.id, "examples")) is not None
+        assert db.session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def test_guest_progress_moves_to_the_account_logged_in(app: Flask, client: FlaskClient, banks: None,
+                                                       auth: AuthActions, create_user: Callable[..., User]) -> None:
+    owner = create_user("owner@example.org")
+    study(client)
+    assert auth.login("owner@example.org").status_code == 303
+    assert "Example bank" in page(client, "/account")
+    with app.app_context():
+        assert db.session.get(StudyBank, (owner.id, "examples")) is not None
+        assert db.session.scalar(select(func.count()).select_from(User).where(User.is_guest)) == 0
+
+
+def test_study_button_htmx_gets_a_fragment(client: FlaskClient, banks: None) -> None:
+    response = study(client, htmx=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<div id="study-action"') and "<html" not in html
+    assert "Added to your study list." in html
+    assert "HX-Request" in response.headers.get("Vary", "")
+
+
+def test_security_headers_and_cookie_flags(client: FlaskClient, auth: AuthActions,
+                                           create_user: Callable[..., User]) -> None:
+    response = client.get("/auth/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    create_user("learner@example.org")
+    login = auth.login()
+    cookie = login.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_no_inline_script_and_no_cdn(client: FlaskClient, banks: None) -> None:
+    for url in ("/", "/banks/examples", "/auth/login", "/auth/register"):
+        html = page(client, url)
+        assert "<script>" not in html and "http://" not in html and "https://" not in html
+        assert '<script src="/static/vendor/htmx-2.0.11.min.js" defer></script>' in html
