@@ -17,13 +17,14 @@ def create_app(config: Config | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from . import cli, database
-    from .web import account, auth, catalog, errors, security
+    from .web import account, auth, catalog, errors, quiz as quiz_web, security
 
     database.init_app(app)
     security.init_app(app)
     auth.init_app(app)
     catalog.init_app(app)
     account.init_app(app)
+    quiz_web.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app

@@ -1,21 +1,79 @@
 """The question types: one class per type, registered by name.
 
-Each class reads and validates its answer data from a bank, and describes its
-correct answer for export and for instructors. Adding a type is adding a class here
-(and its templates); nothing else changes.
+Each class reads and validates its answer data from a bank, describes its correct
+answer for export and for instructors, and grades a learner's response. Adding a type
+is adding a class here (and its templates); nothing else changes.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, ClassVar
 
-from .dates import PartialDate
+from .answers import How, match_text, parse_number
+from .dates import DateFormatError, PartialDate
 from .fields import Fields
 from .yamldoc import Map
 
 Data = dict[str, Any]
 
 CLOZE_GAP = re.compile(r"\{\{(.*?)\}\}")
+
+
+@dataclass(frozen=True)
+class Grade:
+    """How right a response is (0.0–1.0, partial credit between) and what to tell the learner."""
+
+    score: float
+    feedback: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.score <= 1.0:
+            raise ValueError(f"a score is between 0 and 1, not {self.score}")
+
+    @property
+    def correct(self) -> bool:
+        return self.score >= 0.999
+
+    @property
+    def partial(self) -> bool:
+        return 0.0 < self.score and not self.correct
+
+
+def _q(text: object) -> str:
+    """Text in curly quotes, as feedback shows the learner's words and the answers."""
+    return f"“{text}”"
+
+
+def _q_list(texts: list[str]) -> str:
+    """“A”, “B” and “C”."""
+    quoted = [_q(t) for t in texts]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def _option_key(text: str) -> str:
+    """An option as sent back by a form: compared without case or spacing differences."""
+    return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
+
+
+def _typed(response: Any) -> str | None:
+    """The typed text of a response with its spacing tidied, or None when there is none."""
+    if not isinstance(response, str):
+        return None
+    text = " ".join(response.split())
+    return text or None
+
+
+def _you_wrote(text: str, answer: str) -> str:
+    return f"You wrote {_q(text)} — accepted as {_q(answer)}."
+
+
+def _number_text(value: Decimal) -> str:
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")
 
 
 class QuestionType:
@@ -48,6 +106,10 @@ class QuestionType:
             return "; ".join(str(a) for a in answer)
         return str(answer)
 
+    def grade(self, data: Data, response: Any) -> Grade:
+        """Score a learner's response (in this type's response shape) with feedback; never raises."""
+        raise NotImplementedError
+
 
 class Mcq(QuestionType):
     name = "mcq"
@@ -68,6 +130,19 @@ class Mcq(QuestionType):
 
     def extra_export(self, data: Data) -> Data:
         return {"distractors": data["distractors"], "options": [data["answer"], *data["distractors"]]}
+
+    def grade(self, data: Data, response: Any) -> Grade:
+        """Right when the chosen option (a text) is the answer."""
+        the_answer = f"The answer is {_q(data['answer'])}."
+        chosen = _typed(response)
+        if chosen is None:
+            return Grade(0.0, ("No option was chosen." if response is None or isinstance(response, str)
+                               else "Please choose one of the options.", the_answer))
+        if _option_key(chosen) == _option_key(data["answer"]):
+            return Grade(1.0)
+        if _option_key(chosen) not in {_option_key(d) for d in data["distractors"]}:
+            return Grade(0.0, (f"{_q(chosen)} is not one of the options.", the_answer))
+        return Grade(0.0, (the_answer,))
 
 
 class Multi(QuestionType):
@@ -90,6 +165,42 @@ class Multi(QuestionType):
     def extra_export(self, data: Data) -> Data:
         return {"distractors": data["distractors"], "options": [*data["answers"], *data["distractors"]]}
 
+    def grade(self, data: Data, response: Any) -> Grade:
+        """(right picks − wrong picks) / number of right answers, never below 0."""
+        answers: list[str] = data["answers"]
+        right_answers = f"The right answers are {_q_list(answers)}." if len(answers) > 1 \
+            else f"The right answer is {_q(answers[0])}."
+        if isinstance(response, str):
+            response = [response]
+        if response is None:
+            response = []
+        if not isinstance(response, (list, tuple, set, frozenset)):
+            return Grade(0.0, ("Please tick the options you think are right.", right_answers))
+        picks: dict[str, str] = {}
+        for item in response:
+            text = _typed(item)
+            if text is not None:
+                picks.setdefault(_option_key(text), text)
+        if not picks:
+            return Grade(0.0, ("No option was chosen.", right_answers))
+        right = {_option_key(a): a for a in answers}
+        distractors = {_option_key(d) for d in data["distractors"]}
+        hits = [right[k] for k in right if k in picks]
+        missed = [right[k] for k in right if k not in picks]
+        wrong = [text for k, text in picks.items() if k in distractors]
+        unknown = [text for k, text in picks.items() if k not in right and k not in distractors]
+        score = max(0.0, (len(hits) - len(wrong) - len(unknown)) / len(answers)) if answers else 0.0
+        feedback: list[str] = []
+        if missed:
+            feedback.append(f"You missed {_q_list(missed)}.")
+        if len(wrong) == 1:
+            feedback.append(f"{_q(wrong[0])} is not a right answer.")
+        elif wrong:
+            feedback.append(f"{_q_list(wrong)} are not right answers.")
+        for text in unknown:
+            feedback.append(f"{_q(text)} is not one of the options.")
+        return Grade(score, tuple(feedback))
+
 
 class TrueFalse(QuestionType):
     name = "truefalse"
@@ -104,6 +215,15 @@ class TrueFalse(QuestionType):
 
     def answer_text(self, data: Data) -> str:
         return "True" if data["answer"] else "False"
+
+    def grade(self, data: Data, response: Any) -> Grade:
+        """Right when the response (True, False or None) is the answer."""
+        the_answer = f"The statement is {'true' if data['answer'] else 'false'}."
+        if response is None:
+            return Grade(0.0, ("No answer was given.", the_answer))
+        if not isinstance(response, bool):
+            return Grade(0.0, ("Please choose True or False.", the_answer))
+        return Grade(1.0) if response == data["answer"] else Grade(0.0, (the_answer,))
 
 
 class Short(QuestionType):
@@ -121,6 +241,21 @@ class Short(QuestionType):
 
     def extra_export(self, data: Data) -> Data:
         return {"accept": data["accept"], "fuzzy": data["fuzzy"]}
+
+    def grade(self, data: Data, response: Any) -> Grade:
+        """Right when the typed text is the answer or an accepted one, ignoring case, accents,
+        punctuation, spacing and a leading article; with fuzzy, also when misspelt slightly."""
+        the_answer = f"The answer is {_q(data['answer'])}."
+        text = _typed(response)
+        if text is None:
+            return Grade(0.0, ("No answer was given." if response is None or isinstance(response, str)
+                               else "Please type an answer.", the_answer))
+        result = match_text(text, [data["answer"], *data["accept"]], fuzzy=data["fuzzy"])
+        if result.how is How.EXACT:
+            return Grade(1.0)
+        if result.accepted:
+            return Grade(1.0, (_you_wrote(text, data["answer"]),))
+        return Grade(0.0, (the_answer,))
 
 
 class Number(QuestionType):
@@ -149,6 +284,29 @@ class Number(QuestionType):
     def extra_export(self, data: Data) -> Data:
         return {"tolerance": data["tolerance"], "unit": data["unit"]}
 
+    def grade(self, data: Data, response: Any) -> Grade:
+        """Right when the typed number is within the tolerance of the answer (a unit typed after it is ignored)."""
+        answer = Decimal(str(data["answer"]))
+        tolerance = Decimal(str(data["tolerance"] or 0))
+        with_unit = _number_text(answer) + (f" {data['unit']}" if data.get("unit") else "")
+        the_answer = f"The answer is {with_unit}"
+        the_answer += f"; answers within {_number_text(tolerance)} were accepted." if tolerance else "."
+        if isinstance(response, (int, float)) and not isinstance(response, bool):
+            response = str(response)
+        text = _typed(response)
+        if text is None:
+            return Grade(0.0, ("No answer was given." if response is None or isinstance(response, str)
+                               else "Please type a number.", the_answer))
+        value = parse_number(text)
+        if value is None or not value.is_finite():
+            return Grade(0.0, ("Please type a number.", the_answer))
+        difference = abs(value - answer)
+        if difference == 0:
+            return Grade(1.0)
+        if difference <= tolerance:
+            return Grade(1.0, (f"Close enough: the exact answer is {with_unit}.",))
+        return Grade(0.0, (the_answer,))
+
 
 class Date(QuestionType):
     name = "date"
@@ -172,6 +330,50 @@ class Date(QuestionType):
 
     def extra_export(self, data: Data) -> Data:
         return {"tolerance": data["tolerance"], "precision": data["precision"]}
+
+    def grade(self, data: Data, response: Any) -> Grade:
+        """Right when the typed date is within the tolerance, counted in the question's precision
+        (years, months or days); a more precise date is compared at the question's precision."""
+        answer = PartialDate.parse(data["answer"])
+        precision: str = data["precision"] or answer.precision
+        tolerance: int = data["tolerance"] or 0
+        the_answer = f"The answer is {answer.human()}."
+        if isinstance(response, int) and not isinstance(response, bool):
+            response = str(response)
+        text = _typed(response)
+        if text is None:
+            return Grade(0.0, ("No date was given." if response is None or isinstance(response, str)
+                               else "Please type a date.", the_answer))
+        text = re.sub(r"\s*[-/.]\s*", "-", text)
+        text = re.sub(r"^\d{1,3}(?=-|$)", lambda m: m.group().zfill(4), text)
+        layout = _DATE_LAYOUTS[precision]
+        if not re.fullmatch(r"\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?", text):
+            return Grade(0.0, (f"Please write the date as {layout}.", the_answer))
+        try:
+            given = PartialDate.parse(text)
+        except DateFormatError as error:
+            return Grade(0.0, (f"{error}.", the_answer))
+        rank = _PRECISIONS.index
+        if rank(given.precision) < rank(precision):
+            missing = {("year", "month"): "the month", ("year", "day"): "the month and the day",
+                       ("month", "day"): "the day"}[(given.precision, precision)]
+            return Grade(0.0, (f"Please give {missing} too ({layout}).", the_answer))
+        if precision == "year":
+            difference = abs(given.year - answer.year)
+        elif precision == "month":
+            difference = abs((given.year * 12 + (given.month or 1)) - (answer.year * 12 + (answer.month or 1)))
+        else:
+            difference = abs((given.first_day() - answer.first_day()).days)
+        if difference == 0:
+            return Grade(1.0)
+        off = f"{difference} {precision}{'s' if difference > 1 else ''}"
+        if difference <= tolerance:
+            return Grade(1.0, (f"Close enough ({off} off): the exact date is {answer.human()}.",))
+        return Grade(0.0, (f"The answer is {answer.human()}; yours is {off} off.",))
+
+
+_PRECISIONS = ("year", "month", "day")
+_DATE_LAYOUTS = {"year": "YYYY", "month": "YYYY-MM", "day": "YYYY-MM-DD"}
 
 
 class Order(QuestionType):
@@ -216,6 +418,49 @@ class Order(QuestionType):
 
     def extra_export(self, data: Data) -> Data:
         return {"items": data["items"]}
+
+    def grade(self, data: Data, response: Any) -> Grade:
+        """The share of pairs of events put in the right relative order (Kendall-style). A
+        missing or repeated event loses every pair it is in; an unknown one is reported and
+        otherwise ignored."""
+        items: list[str] = [item["text"] for item in data["items"]]
+        right_order = "The right order is " + ", ".join(_q(t) for t in items) + "."
+        if response is None or isinstance(response, str) and not response.strip():
+            response = []
+        if not isinstance(response, (list, tuple)):
+            return Grade(0.0, ("Please put the events in order.", right_order))
+        index = {_option_key(text): i for i, text in enumerate(items)}
+        counts: dict[int, int] = {}
+        placed: list[int] = []
+        feedback: list[str] = []
+        for entry in response:
+            text = _typed(entry)
+            if text is None:
+                continue
+            i = index.get(_option_key(text))
+            if i is None:
+                feedback.append(f"{_q(text)} is not one of the events.")
+                continue
+            counts[i] = counts.get(i, 0) + 1
+            placed.append(i)
+        if not placed and not feedback:
+            return Grade(0.0, ("No order was given.", right_order))
+        for i, count in counts.items():
+            if count > 1:
+                feedback.append(f"{_q(items[i])} is listed more than once, so it counts as misplaced.")
+        placed = [i for i in placed if counts[i] == 1]
+        missing = [items[i] for i in range(len(items)) if i not in counts]
+        if missing:
+            feedback.append(f"You left out {_q_list(missing)}.")
+        total = len(items) * (len(items) - 1) // 2
+        right = sum(1 for a, first in enumerate(placed) for second in placed[a + 1:] if first < second)
+        if total == 0:
+            return Grade(1.0 if not missing and not feedback else 0.0, tuple(feedback))
+        if right < total:
+            feedback.append(f"{right} of {total} pairs of events are in the right order.")
+        if feedback:
+            feedback.append(right_order)
+        return Grade(right / total, tuple(feedback))
 
 
 class Match(QuestionType):
@@ -262,6 +507,31 @@ class Match(QuestionType):
         return {"pairs": data["pairs"], "distractors": data["distractors"],
                 "options": [*(p["right"] for p in data["pairs"]), *data["distractors"]]}
 
+    def grade(self, data: Data, response: Any) -> Grade:
+        """The share of left items matched with their right item."""
+        pairs: list[dict[str, str]] = data["pairs"]
+        if response is None:
+            response = {}
+        if not isinstance(response, dict):
+            return Grade(0.0, ("Please match each item.",
+                               *(f"{_q(p['left'])} goes with {_q(p['right'])}." for p in pairs)))
+        chosen = {_option_key(left): _typed(right) for left, right in response.items() if isinstance(left, str)}
+        right_count = 0
+        feedback: list[str] = []
+        for pair in pairs:
+            given = chosen.get(_option_key(pair["left"]))
+            if given is None:
+                feedback.append(f"{_q(pair['left'])} was not matched; it goes with {_q(pair['right'])}.")
+            elif _option_key(given) == _option_key(pair["right"]):
+                right_count += 1
+            else:
+                feedback.append(f"{_q(pair['left'])} goes with {_q(pair['right'])}, not {_q(given)}.")
+        lefts = {_option_key(p["left"]) for p in pairs}
+        for left in response:
+            if isinstance(left, str) and _option_key(left) not in lefts:
+                feedback.append(f"{_q(left)} is not one of the items to match.")
+        return Grade(right_count / len(pairs) if pairs else 0.0, tuple(feedback))
+
 
 class Cloze(QuestionType):
     name = "cloze"
@@ -289,6 +559,40 @@ class Cloze(QuestionType):
     def extra_export(self, data: Data) -> Data:
         return {"gaps": data["gaps"], "fuzzy": data["fuzzy"]}
 
+    def grade(self, data: Data, response: Any) -> Grade:
+        """The share of gaps filled right, each graded like a short answer (a near miss is
+        refused when it is at least as close to another gap's answer)."""
+        gaps: list[list[str]] = data["gaps"]
+        if not gaps:
+            return Grade(0.0)
+        if response is None or isinstance(response, str):
+            response = [response or ""]
+        if not isinstance(response, (list, tuple)):
+            return Grade(0.0, ("Please fill in the gaps.",
+                               *(self._gap(n, len(gaps), f"The answer is {_q(g[0])}.") for n, g in enumerate(gaps))))
+        right = 0.0
+        feedback: list[str] = []
+        for n, alternatives in enumerate(gaps):
+            text = _typed(response[n]) if n < len(response) else None
+            the_answer = f"The answer is {_q(alternatives[0])}."
+            if text is None:
+                feedback.append(self._gap(n, len(gaps), f"No answer was given. {the_answer}"))
+                continue
+            others = [a for m, g in enumerate(gaps) if m != n for a in g]
+            result = match_text(text, alternatives, fuzzy=data["fuzzy"], wrong=others)
+            if result.accepted:
+                right += 1
+                if result.how is not How.EXACT:
+                    feedback.append(self._gap(n, len(gaps), _you_wrote(text, alternatives[0])))
+            else:
+                feedback.append(self._gap(n, len(gaps), f"You wrote {_q(text)}. {the_answer}"))
+        return Grade(right / len(gaps), tuple(feedback))
+
+    @staticmethod
+    def _gap(n: int, count: int, sentence: str) -> str:
+        """The sentence about gap n, named when there are several gaps."""
+        return f"Gap {n + 1}: {sentence}" if count > 1 else sentence
+
 
 class Card(QuestionType):
     name = "card"
@@ -301,10 +605,28 @@ class Card(QuestionType):
     def answer(self, data: Data) -> Any:
         return data["back"]
 
+    def grade(self, data: Data, response: Any) -> Grade:
+        """1.0 when the learner says they knew it, else 0."""
+        if response is True:
+            return Grade(1.0)
+        if response is False:
+            return Grade(0.0)
+        if response is None:
+            return Grade(0.0, ("No answer was given.",))
+        return Grade(0.0, ("Please say whether you knew it.",))
+
 
 QUESTION_TYPES: dict[str, QuestionType] = {
     cls.name: cls() for cls in (Mcq, Multi, TrueFalse, Short, Number, Date, Order, Match, Cloze, Card)
 }
+
+
+def grade(qtype: str, data: Data, response: Any) -> Grade:
+    """Grade a response to a question of this type; ValueError for an unknown type."""
+    question_type = QUESTION_TYPES.get(qtype)
+    if question_type is None:
+        raise ValueError(f"unknown question type '{qtype}'")
+    return question_type.grade(data, response)
 
 # Names authors often try, mapped to ours, for "did you mean".
 TYPE_SYNONYMS = {

@@ -123,7 +123,7 @@ def test_every_explanation_is_one_to_three_sentences(mali: dict[str, BankSpec]) 
     for bank in mali.values():
         for q in bank.questions:
             sentences = [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z“\"'])", q.explanation.strip()) if s]
-            assert 1 <= len(sentences) <= 4, (q.id, q.explanation)
+            assert 1 <= len(sentences) <= 3, (q.id, q.explanation)
             assert len(q.explanation) >= 30, q.id
 
 

@@ -1,0 +1,206 @@
+"""Quizzes: start one, answer its questions once each, finish, review, retry."""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..domain.question_types import Grade, grade
+from ..domain.quiz_items import Shown, present
+from ..extensions import db
+from ..models import Attempt, AttemptAnswer, Bank, Question, QuestionTag, User
+from . import memory
+
+MODES = ("practice", "test")
+DEFAULT_COUNT = 10
+
+
+class QuizError(Exception):
+    """A quiz that cannot be started or an answer that cannot be taken, with a message."""
+
+
+class TimeUp(QuizError):
+    """The attempt's time limit has passed."""
+
+
+@dataclass
+class QuizRequest:
+    bank_ids: list[str]
+    tags: list[str]
+    types: list[str]
+    count: int = DEFAULT_COUNT
+    mode: str = "practice"
+    time_limit_minutes: int | None = None
+    question_ids: list[str] | None = None  # a retry names its questions
+
+
+def _candidates(request: QuizRequest) -> list[str]:
+    query = (select(Question.id).join(Bank)
+             .where(Question.retired_at.is_(None), Bank.retired_at.is_(None))
+             .order_by(Question.bank_id, Question.position))
+    if request.question_ids is not None:
+        query = query.where(Question.id.in_(request.question_ids))
+    if request.bank_ids:
+        query = query.where(Question.bank_id.in_(request.bank_ids))
+    if request.types:
+        query = query.where(Question.type.in_(request.types))
+    if request.tags:
+        query = query.where(Question.id.in_(
+            select(QuestionTag.question_id).where(QuestionTag.tag.in_(request.tags))))
+    return list(db.session.scalars(query))
+
+
+def _title(request: QuizRequest) -> str:
+    titles = list(db.session.scalars(select(Bank.title).where(Bank.id.in_(request.bank_ids)).order_by(Bank.title)))
+    title = " + ".join(titles) if titles else "All banks"
+    if request.tags:
+        title += " · " + ", ".join(f"#{t}" for t in request.tags)
+    return title
+
+
+def start_quiz(user: User, request: QuizRequest, now: datetime, rng: random.Random) -> Attempt:
+    """A new attempt with up to `count` questions drawn at random from the selection."""
+    if request.mode not in MODES:
+        raise QuizError("Choose practice or test mode.")
+    candidates = _candidates(request)
+    if not candidates:
+        raise QuizError("No questions match this choice of banks, tags and types. Widen the selection.")
+    chosen = rng.sample(candidates, min(max(request.count, 1), len(candidates)))
+    attempt = Attempt(
+        user_id=user.id, mode=request.mode, title=_title(request), question_ids=chosen,
+        seed=rng.randrange(2**31), started_at=now,
+        deadline_at=now + timedelta(minutes=request.time_limit_minutes) if request.time_limit_minutes else None,
+        settings={"bank_ids": request.bank_ids, "tags": request.tags, "types": request.types,
+                  "count": request.count, "time_limit_minutes": request.time_limit_minutes},
+    )
+    db.session.add(attempt)
+    db.session.commit()
+    return attempt
+
+
+def get_attempt(attempt_id: int, user: User | None) -> Attempt | None:
+    """The attempt if it belongs to this user, else None (the caller answers 404)."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or user is None or attempt.user_id != user.id:
+        return None
+    return attempt
+
+
+def questions_of(attempt: Attempt) -> list[Question]:
+    """The attempt's questions in quiz order (retired ones included: history is kept)."""
+    rows = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(attempt.question_ids)))}
+    return [rows[qid] for qid in attempt.question_ids if qid in rows]
+
+
+def shown(attempt: Attempt, question: Question) -> Shown:
+    """What this attempt shows for the question: shuffled once per attempt, the same on every refresh."""
+    return present(question.type, question.prompt, question.data, random.Random(f"{attempt.seed}:{question.id}"))
+
+
+def answers_by_question(attempt: Attempt) -> dict[str, AttemptAnswer]:
+    return {a.question_id: a for a in attempt.answers}
+
+
+def next_position(attempt: Attempt) -> int | None:
+    """Index of the first unanswered question, or None when all are answered."""
+    answered = answers_by_question(attempt)
+    for index, qid in enumerate(attempt.question_ids):
+        if qid not in answered:
+            return index
+    return None
+
+
+def is_over(attempt: Attempt, now: datetime) -> bool:
+    return attempt.finished_at is not None or (attempt.deadline_at is not None and now > attempt.deadline_at)
+
+
+def submit_answer(attempt: Attempt, position: int, response: Any, now: datetime) -> tuple[AttemptAnswer, bool]:
+    """Grade and store the answer at a position; returns (answer, newly_recorded).
+
+    A second submission for the same question returns the first answer unchanged. The first
+    answer also updates the learner's memory of the question (right → Good, wrong → Again).
+    """
+    if not 0 <= position < len(attempt.question_ids):
+        raise QuizError("This quiz has no such question.")
+    question_id = attempt.question_ids[position]
+    existing = answers_by_question(attempt).get(question_id)
+    if existing is not None:
+        return existing, False
+    if attempt.deadline_at is not None and now > attempt.deadline_at:
+        finish(attempt, now)
+        raise TimeUp("Time is up: this answer arrived after the quiz's time limit and was not counted.")
+    if attempt.finished_at is not None:
+        raise QuizError("This quiz is finished; answers can no longer be changed.")
+    question = db.session.get(Question, question_id)
+    assert question is not None
+    result: Grade = grade(question.type, question.data, response)
+    answer = AttemptAnswer(attempt_id=attempt.id, question_id=question_id, position=position, response=response,
+                           score=result.score, feedback=list(result.feedback), answered_at=now)
+    try:
+        db.session.add(answer)
+        db.session.flush()
+        memory.record_quiz_answer(attempt.user_id, question_id, result.correct, now)
+        db.session.flush()
+        db.session.refresh(attempt)
+        if next_position(attempt) is None:
+            _finish(attempt, now)
+        db.session.commit()
+    except IntegrityError:  # the same answer arrived twice at once: keep the first
+        db.session.rollback()
+        first = db.session.scalar(select(AttemptAnswer).where(
+            AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.question_id == question_id))
+        assert first is not None
+        return first, False
+    return answer, True
+
+
+def _finish(attempt: Attempt, now: datetime) -> None:
+    if attempt.finished_at is None:
+        attempt.finished_at = now
+    total = len(attempt.question_ids)
+    attempt.score = sum(a.score for a in attempt.answers) / total if total else 0.0
+
+
+def finish(attempt: Attempt, now: datetime) -> None:
+    """End the attempt (unanswered questions count 0)."""
+    _finish(attempt, now)
+    db.session.commit()
+
+
+def missed_question_ids(attempt: Attempt) -> list[str]:
+    answered = answers_by_question(attempt)
+    return [qid for qid in attempt.question_ids if qid not in answered or answered[qid].score < 0.999]
+
+
+def retry_missed(attempt: Attempt, now: datetime, rng: random.Random) -> Attempt:
+    """A new attempt, same settings, with only the questions missed or left unanswered."""
+    missed = missed_question_ids(attempt)
+    if not missed:
+        raise QuizError("You got every question right — nothing to retry.")
+    settings = attempt.settings
+    request = QuizRequest(bank_ids=[], tags=[], types=[], count=len(missed), mode=attempt.mode,
+                          time_limit_minutes=settings.get("time_limit_minutes"), question_ids=missed)
+    user = db.session.get(User, attempt.user_id)
+    assert user is not None
+    retry = start_quiz(user, request, now, rng)
+    retry.title = f"Retry: {attempt.title}"
+    db.session.commit()
+    return retry
+
+
+def history(user: User, limit: int = 50) -> list[Attempt]:
+    """The learner's attempts, newest first."""
+    return list(db.session.scalars(
+        select(Attempt).where(Attempt.user_id == user.id).order_by(Attempt.started_at.desc()).limit(limit)))
+
+
+def quiz_options() -> dict[str, list[str]]:
+    """Banks, tags and types that a quiz can be drawn from."""
+    active = (Question.retired_at.is_(None))
+    tags = sorted(set(db.session.scalars(select(QuestionTag.tag).join(Question).where(active))))
+    types = sorted(set(db.session.scalars(select(Question.type).where(active))))
+    return {"tags": tags, "types": types}

@@ -1,0 +1,41 @@
+"""Template filters that show stored answers and durations to people."""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask
+
+
+def response_text(response: Any) -> str:
+    """A learner's stored response in words."""
+    if response is None or response == "" or response == [] or response == {}:
+        return "(no answer)"
+    if isinstance(response, bool):
+        return "True" if response else "False"
+    if isinstance(response, list):
+        return "; ".join(str(r) if str(r).strip() else "(blank)" for r in response)
+    if isinstance(response, dict):
+        return "; ".join(f"{k} → {v}" for k, v in response.items())
+    return str(response)
+
+
+def duration(delta: timedelta | None) -> str:
+    if delta is None:
+        return "—"
+    seconds = int(delta.total_seconds())
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    return f"{minutes} min {seconds:02d} s"
+
+
+def percent(score: float | None) -> str:
+    return "—" if score is None else f"{round(score * 100)} %"
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(response_text)
+    app.add_template_filter(duration)
+    app.add_template_filter(percent)

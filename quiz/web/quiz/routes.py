@@ -1,0 +1,188 @@
+"""Quiz pages: start, answer (full page or htmx fragment), results, retry."""
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from werkzeug import Response
+from wtforms.fields.choices import SelectChoice
+
+from ...domain.question_types import QUESTION_TYPES
+from ...domain.quiz_items import read_response
+from ...models import Attempt
+from ...models.types import utcnow
+from ...services import catalog, quizzes
+from ..auth.forms import ActionForm
+from ..auth.learner import current_learner, ensure_learner
+from . import bp
+from .forms import QuizForm
+
+
+def _is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _own_attempt(attempt_id: int) -> Attempt:
+    attempt = quizzes.get_attempt(attempt_id, current_learner())
+    if attempt is None:
+        abort(404)
+    return attempt
+
+
+def _quiz_form() -> QuizForm:
+    form = QuizForm()
+    options = quizzes.quiz_options()
+    form.banks.choices = [SelectChoice(s.bank.id, s.bank.title) for s in catalog.list_banks()]
+    form.tags.choices = [SelectChoice(t, f"#{t}") for t in options["tags"]]
+    form.types.choices = [SelectChoice(t, QUESTION_TYPES[t].label) for t in options["types"]]
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new_quiz() -> str | tuple[str, int] | Response:
+    form = _quiz_form()
+    if request.method == "GET" and request.args.get("bank"):
+        form.banks.data = [request.args["bank"]]
+    if form.validate_on_submit():
+        user = ensure_learner()
+        quiz_request = quizzes.QuizRequest(
+            bank_ids=form.banks.data or [], tags=form.tags.data or [], types=form.types.data or [],
+            count=form.count.data or quizzes.DEFAULT_COUNT, mode=form.mode.data or "practice",
+            time_limit_minutes=form.time_limit.data)
+        try:
+            attempt = quizzes.start_quiz(user, quiz_request, utcnow(), random.Random())
+        except quizzes.QuizError as exc:
+            form.form_errors.append(str(exc))
+        else:
+            return redirect(url_for("quiz.show_attempt", attempt_id=attempt.id), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("quiz/new.html", form=form), status
+
+
+@bp.route("/quick", methods=["POST"])
+def quick_quiz() -> Response:
+    """One button: 10 questions in practice mode from one bank (or all)."""
+    bank_id = request.form.get("bank", "")
+    if bank_id and catalog.get_bank(bank_id) is None:
+        abort(404)
+    user = ensure_learner()
+    try:
+        attempt = quizzes.start_quiz(user, quizzes.QuizRequest([bank_id] if bank_id else [], [], []),
+                                     utcnow(), random.Random())
+    except quizzes.QuizError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("catalog.index"), 303)
+    return redirect(url_for("quiz.show_attempt", attempt_id=attempt.id), 303)
+
+
+@bp.route("/<int:attempt_id>")
+def show_attempt(attempt_id: int) -> Response:
+    attempt = _own_attempt(attempt_id)
+    position = quizzes.next_position(attempt)
+    if position is None or quizzes.is_over(attempt, utcnow()):
+        return redirect(url_for("quiz.show_results", attempt_id=attempt.id), 303)
+    return redirect(url_for("quiz.show_item", attempt_id=attempt.id, position=position), 303)
+
+
+def _step_context(attempt: Attempt, position: int, error: str | None = None) -> dict[str, Any]:
+    """What the step at `position` shows: its feedback once answered (practice), then the next question."""
+    now = utcnow()
+    questions = quizzes.questions_of(attempt)
+    answers = quizzes.answers_by_question(attempt)
+    answered = answers.get(attempt.question_ids[position])
+    item_position = position if answered is None else quizzes.next_position(attempt)
+    over = quizzes.is_over(attempt, now)
+    item = questions[item_position] if item_position is not None and not over else None
+    return {
+        "attempt": attempt, "position": position, "total": len(attempt.question_ids),
+        "answered_count": len(answers), "feedback_question": questions[position] if answered else None,
+        "feedback": answered if attempt.mode == "practice" else None, "saved": answered is not None,
+        "item": item, "item_position": item_position, "shown": quizzes.shown(attempt, item) if item else None,
+        "types": QUESTION_TYPES, "error": error, "over": over and quizzes.next_position(attempt) is not None,
+        "seconds_left": int((attempt.deadline_at - now).total_seconds()) if attempt.deadline_at else None,
+        "action_form": ActionForm(),
+        "reveal": request.args.get("reveal") == "1" and item is not None and item_position == position,
+    }
+
+
+@bp.route("/<int:attempt_id>/q/<int:position>")
+def show_item(attempt_id: int, position: int) -> str | Response:
+    attempt = _own_attempt(attempt_id)
+    if not 0 <= position < len(attempt.question_ids):
+        abort(404)
+    if quizzes.is_over(attempt, utcnow()):
+        return redirect(url_for("quiz.show_results", attempt_id=attempt.id), 303)
+    context = _step_context(attempt, position)
+    if context["saved"] and attempt.mode == "test":
+        return redirect(url_for("quiz.show_attempt", attempt_id=attempt.id), 303)
+    template = "quiz/_step.html" if _is_htmx() else "quiz/item.html"
+    return render_template(template, **context)
+
+
+@bp.route("/<int:attempt_id>/q/<int:position>", methods=["POST"])
+def answer_item(attempt_id: int, position: int) -> str | tuple[str, int] | Response:
+    attempt = _own_attempt(attempt_id)
+    if not 0 <= position < len(attempt.question_ids):
+        abort(404)
+    question = quizzes.questions_of(attempt)[position]
+    response = read_response(question.type, request.form.to_dict(flat=False), quizzes.shown(attempt, question))
+    try:
+        quizzes.submit_answer(attempt, position, response, utcnow())
+    except quizzes.TimeUp as exc:
+        flash(str(exc), "error")
+        if _is_htmx():
+            return render_template("quiz/_time_up.html", attempt=attempt, message=str(exc)), 200
+        return redirect(url_for("quiz.show_results", attempt_id=attempt.id), 303)
+    except quizzes.QuizError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("quiz.show_results", attempt_id=attempt.id), 303)
+    if _is_htmx():
+        if attempt.mode == "test":
+            next_position = quizzes.next_position(attempt)
+            if next_position is None:
+                return _htmx_redirect(url_for("quiz.show_results", attempt_id=attempt.id))
+            return render_template("quiz/_step.html", **_step_context(attempt, next_position))
+        return render_template("quiz/_step.html", **_step_context(attempt, position))
+    if attempt.mode == "test":
+        return redirect(url_for("quiz.show_attempt", attempt_id=attempt.id), 303)
+    return redirect(url_for("quiz.show_item", attempt_id=attempt.id, position=position), 303)
+
+
+def _htmx_redirect(url: str) -> Response:
+    response = Response(status=204)
+    response.headers["HX-Redirect"] = url
+    return response
+
+
+@bp.route("/<int:attempt_id>/finish", methods=["POST"])
+def finish_attempt(attempt_id: int) -> Response:
+    attempt = _own_attempt(attempt_id)
+    quizzes.finish(attempt, utcnow())
+    return redirect(url_for("quiz.show_results", attempt_id=attempt.id), 303)
+
+
+@bp.route("/<int:attempt_id>/results")
+def show_results(attempt_id: int) -> str | Response:
+    attempt = _own_attempt(attempt_id)
+    now = utcnow()
+    if attempt.finished_at is None:
+        if not quizzes.is_over(attempt, now):
+            return redirect(url_for("quiz.show_attempt", attempt_id=attempt.id), 303)
+        quizzes.finish(attempt, now)
+    answers = quizzes.answers_by_question(attempt)
+    questions = quizzes.questions_of(attempt)
+    return render_template("quiz/results.html", attempt=attempt, questions=questions, answers=answers,
+                           types=QUESTION_TYPES, missed=quizzes.missed_question_ids(attempt),
+                           action_form=ActionForm())
+
+
+@bp.route("/<int:attempt_id>/retry", methods=["POST"])
+def retry_missed(attempt_id: int) -> Response:
+    attempt = _own_attempt(attempt_id)
+    try:
+        retry = quizzes.retry_missed(attempt, utcnow(), random.Random())
+    except quizzes.QuizError as exc:
+        flash(str(exc), "success")
+        return redirect(url_for("quiz.show_results", attempt_id=attempt.id), 303)
+    return redirect(url_for("quiz.show_attempt", attempt_id=retry.id), 303)

@@ -1,0 +1,92 @@
+// Progressive enhancement for "order" questions: drag and drop (mouse) and
+// Move up / Move down buttons (keyboard, touch). Without this script the numbered
+// selects do the job; with it they are kept in sync and hidden.
+(function () {
+  "use strict";
+
+  function sync(list) {
+    var items = list.querySelectorAll("[data-order-item]");
+    items.forEach(function (item, index) {
+      var select = item.querySelector("select");
+      select.value = String(index + 1);
+      var up = item.querySelector(".move-up"), down = item.querySelector(".move-down");
+      if (up) up.disabled = index === 0;
+      if (down) down.disabled = index === items.length - 1;
+    });
+  }
+
+  function announce(list, text) {
+    var live = list.parentNode.querySelector(".order-live");
+    if (live) live.textContent = text;
+  }
+
+  function move(item, direction) {
+    var list = item.parentNode;
+    if (direction < 0 && item.previousElementSibling) list.insertBefore(item, item.previousElementSibling);
+    if (direction > 0 && item.nextElementSibling) list.insertBefore(item.nextElementSibling, item);
+    sync(list);
+    var position = Array.prototype.indexOf.call(list.children, item) + 1;
+    announce(list, item.querySelector(".order-text").textContent.trim() + ": position " + position);
+  }
+
+  function enhance(list) {
+    if (list.dataset.enhanced) return;
+    list.dataset.enhanced = "1";
+    var live = document.createElement("p");
+    live.className = "order-live visually-hidden";
+    live.setAttribute("aria-live", "polite");
+    list.parentNode.insertBefore(live, list.nextSibling);
+    var hint = list.parentNode.querySelector(".hint");
+    if (hint) hint.textContent = "Drag the events, or use Move up / Move down, until the earliest is first.";
+    // Start from the order the selects describe.
+    var items = Array.prototype.slice.call(list.querySelectorAll("[data-order-item]"));
+    items.sort(function (a, b) { return a.querySelector("select").value - b.querySelector("select").value; });
+    items.forEach(function (item) { list.appendChild(item); });
+    items.forEach(function (item) {
+      var text = item.querySelector(".order-text").textContent.trim();
+      item.querySelector("select").hidden = true;
+      item.setAttribute("draggable", "true");
+      var buttons = document.createElement("span");
+      [["move-up", "Move up", -1], ["move-down", "Move down", 1]].forEach(function (spec) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "move " + spec[0];
+        button.textContent = spec[1];
+        button.setAttribute("aria-label", spec[1] + ": " + text);
+        button.addEventListener("click", function () { move(item, spec[2]); button.focus(); });
+        buttons.appendChild(button);
+      });
+      item.appendChild(buttons);
+      item.addEventListener("dragstart", function (event) {
+        item.classList.add("dragging");
+        event.dataTransfer.effectAllowed = "move";
+        event.dataTransfer.setData("text/plain", text);
+      });
+      item.addEventListener("dragend", function () { item.classList.remove("dragging"); sync(list); });
+    });
+    list.addEventListener("dragover", function (event) {
+      event.preventDefault();
+      var dragging = list.querySelector(".dragging");
+      if (!dragging) return;
+      var after = null;
+      Array.prototype.forEach.call(list.querySelectorAll("[data-order-item]:not(.dragging)"), function (item) {
+        var box = item.getBoundingClientRect();
+        if (after === null && event.clientY < box.top + box.height / 2) after = item;
+      });
+      list.insertBefore(dragging, after);
+    });
+    sync(list);
+  }
+
+  function enhanceAll(afterSwap) {
+    document.querySelectorAll("[data-order-list]").forEach(enhance);
+    if (!afterSwap) return;
+    // After htmx swaps in feedback or a revealed card, move focus there for keyboard and screen-reader users.
+    var target = document.querySelector("#card-back") || document.querySelector("#feedback") ||
+      document.querySelector("#quiz-step input, #quiz-step select, #quiz-step a.button");
+    if (target) target.focus();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { enhanceAll(false); });
+  document.addEventListener("htmx:afterSettle", function () { enhanceAll(true); });
+})();
