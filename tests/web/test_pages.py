@@ -206,7 +206,8 @@ def test_security_headers_and_cookie_flags(client: FlaskClient, auth: AuthAction
 
 
 def test_no_inline_script_and_no_cdn(client: FlaskClient, banks: None) -> None:
-    for url in ("/", "/banks/examples", "/auth/login", "/auth/register"):
+    for url in ("/", "/banks/examples", "/auth/login", "/auth/register", "/quiz/new"):
         html = page(client, url)
         assert "<script>" not in html and "http://" not in html and "https://" not in html
+        assert '="None"' not in html  # no attribute rendered from a missing value
         assert '<script src="/static/vendor/htmx-2.0.11.min.js" defer></script>' in html

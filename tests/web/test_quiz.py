@@ -187,7 +187,7 @@ def test_refresh_resumes_where_the_learner_was(app: Flask, client: FlaskClient, 
 
 
 def test_test_mode_shows_answers_at_the_end_with_sources(app: Flask, client: FlaskClient, banks: None) -> None:
-    attempt_id = start(client, mode="test", count="3")
+    attempt_id = start(client, mode="test", count="3", types=["mcq", "short", "number"])
     questions, shown = attempt_state(app, attempt_id)
     post_answer(client, attempt_id, 0, right_form(questions[0], shown[0]))
     post_answer(client, attempt_id, 1, {})
