@@ -64,6 +64,32 @@
       });
       item.addEventListener("dragend", function () { item.classList.remove("dragging"); sync(list); });
     });
+    // Touch: drag with a finger (pointer events); HTML5 drag and drop does not fire on touch screens.
+    list.addEventListener("pointerdown", function (event) {
+      var item = event.target.closest("[data-order-item]");
+      if (!item || event.pointerType === "mouse" || event.target.closest("button")) return;
+      item.classList.add("dragging");
+      item.setPointerCapture(event.pointerId);
+      function onMove(moveEvent) {
+        moveEvent.preventDefault();
+        var after = null;
+        Array.prototype.forEach.call(list.querySelectorAll("[data-order-item]:not(.dragging)"), function (other) {
+          var box = other.getBoundingClientRect();
+          if (after === null && moveEvent.clientY < box.top + box.height / 2) after = other;
+        });
+        list.insertBefore(item, after);
+      }
+      function onUp() {
+        item.classList.remove("dragging");
+        item.removeEventListener("pointermove", onMove);
+        item.removeEventListener("pointerup", onUp);
+        item.removeEventListener("pointercancel", onUp);
+        sync(list);
+      }
+      item.addEventListener("pointermove", onMove);
+      item.addEventListener("pointerup", onUp);
+      item.addEventListener("pointercancel", onUp);
+    });
     list.addEventListener("dragover", function (event) {
       event.preventDefault();
       var dragging = list.querySelector(".dragging");
@@ -87,6 +113,24 @@
     if (target) target.focus();
   }
 
-  document.addEventListener("DOMContentLoaded", function () { enhanceAll(false); });
+  // A live countdown for timed quizzes (the server enforces the limit either way).
+  var timer = null;
+  function startCountdown() {
+    var element = document.querySelector("[data-seconds-left]");
+    if (timer) clearInterval(timer);
+    if (!element) return;
+    var deadline = Date.now() + Number(element.dataset.secondsLeft) * 1000;
+    function tick() {
+      var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+      var text = "Time left: " + Math.floor(left / 60) + " min " + String(left % 60).padStart(2, "0") + " s";
+      if (element.textContent !== text) element.textContent = text;
+      if (left === 0) { clearInterval(timer); element.textContent = "Time is up"; }
+    }
+    tick();
+    timer = setInterval(tick, 1000);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { enhanceAll(false); startCountdown(); });
+  document.addEventListener("htmx:afterSettle", startCountdown);
   document.addEventListener("htmx:afterSettle", function () { enhanceAll(true); });
 })();

@@ -211,3 +211,15 @@ def test_no_inline_script_and_no_cdn(client: FlaskClient, banks: None) -> None:
         assert "<script>" not in html and "http://" not in html and "https://" not in html
         assert '="None"' not in html  # no attribute rendered from a missing value
         assert '<script src="/static/vendor/htmx-2.0.11.min.js" defer></script>' in html
+
+
+def test_server_error_shows_a_friendly_page(app: Flask) -> None:
+    def broken() -> str:
+        raise RuntimeError("boom")
+
+    app.add_url_rule("/broken", "broken", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().get("/broken")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert "Server error" in html and "boom" not in html
