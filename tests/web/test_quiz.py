@@ -81,7 +81,7 @@ def secrets(question: Question) -> list[str]:
     if question.type == "short":
         found += [data["answer"], *data["accept"]]
     elif question.type == "number":
-        found.append(f"{data['answer']:g}")
+        found.append(f'value="{data["answer"]:g}"')  # the digit alone also appears in "Question 3 of 10"
     elif question.type == "date":
         found += [data["answer"], PartialDate.parse(data["answer"]).human()]
     elif question.type == "order":
