@@ -75,6 +75,8 @@ class BankSpec:
     questions: list[QuestionSpec] = field(default_factory=list)
     path: str = ""
     line: int = 1
+    # every question id written in the file, valid question or not, with its line and column
+    id_places: list[tuple[str, int, int]] = field(default_factory=list)
 
     def content_hash(self) -> str:
         canonical = json.dumps(
@@ -153,6 +155,9 @@ def _read_bank(root: Map, report: Any) -> BankSpec | None:
         if not isinstance(node, Map):
             f.at(node, f"question {index} should be a set of fields (id, type, prompt…)")
             continue
+        qid = node.get("id")
+        if isinstance(qid, Scalar) and isinstance(qid.value, str):
+            bank.id_places.append((qid.value, node.line, node.col))
         question = _read_question(node, index, bank, report)
         if question is not None:
             bank.questions.append(question)
@@ -244,7 +249,7 @@ def check_across(banks: Iterable[BankSpec]) -> list[Problem]:
     """Problems between banks: a bank id or a question id used in two places."""
     problems: list[Problem] = []
     bank_ids: dict[str, BankSpec] = {}
-    question_ids: dict[str, tuple[BankSpec, QuestionSpec]] = {}
+    places: dict[str, str] = {}
     for bank in banks:
         if bank.id in bank_ids:
             other = bank_ids[bank.id]
@@ -252,14 +257,12 @@ def check_across(banks: Iterable[BankSpec]) -> list[Problem]:
                                     f"duplicate bank id '{bank.id}' (also in {other.path})"))
         else:
             bank_ids[bank.id] = bank
-        for question in bank.questions:
-            if question.id in question_ids:
-                other_bank, other = question_ids[question.id]
-                problems.append(Problem(
-                    bank.path, question.line, question.col,
-                    f"duplicate question id '{question.id}' (also at {other_bank.path}:{other.line}:{other.col})"))
+        for qid, line, col in bank.id_places:
+            if qid in places:
+                problems.append(Problem(bank.path, line, col,
+                                        f"duplicate question id '{qid}' (also at {places[qid]})"))
             else:
-                question_ids[question.id] = (bank, question)
+                places[qid] = f"{bank.path}:{line}:{col}"
     return problems
 
 

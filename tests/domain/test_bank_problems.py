@@ -255,3 +255,17 @@ def test_five_mistakes_are_all_reported_with_their_lines() -> None:
 def test_problem_prints_as_file_line_col_message() -> None:
     problems = problems_of(edit("type: mcq", "type: mqc"))
     assert str(problems[0]).startswith("bank.yaml:8:11: unknown question type 'mqc'")
+
+
+def test_duplicate_id_is_reported_even_when_the_first_question_has_errors() -> None:
+    text = edit("type: mcq", "type: mqc") + """\
+  - id: q1
+    type: card
+    prompt: MINUSMA
+    back: The UN mission.
+    explanation: Set up in 2013.
+    source: {id: s1, paragraph: 1}
+"""
+    messages = [str(p) for p in problems_of(text)]
+    assert "bank.yaml:14:5: duplicate question id 'q1' (also at bank.yaml:7:5)" in messages
+    assert any("unknown question type 'mqc'" in m for m in messages)
