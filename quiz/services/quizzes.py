@@ -13,7 +13,7 @@ from ..domain.question_types import Grade, grade
 from ..domain.quiz_items import Shown, present
 from ..extensions import db
 from ..models import Attempt, AttemptAnswer, Bank, Question, QuestionTag, User
-from . import memory
+from . import studying
 
 MODES = ("practice", "test")
 DEFAULT_COUNT = 10
@@ -143,7 +143,7 @@ def submit_answer(attempt: Attempt, position: int, response: Any, now: datetime)
     try:
         db.session.add(answer)
         db.session.flush()
-        memory.record_quiz_answer(attempt.user_id, question_id, result.correct, now)
+        studying.record_quiz_answer(attempt.user_id, question_id, result.correct, now)
         db.session.flush()
         db.session.refresh(attempt)
         if next_position(attempt) is None:

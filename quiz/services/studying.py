@@ -1,0 +1,302 @@
+"""Flashcard study: what to show next, grading (once, version-checked), undo, suspend, bury.
+
+A deck is a bank, a tag, or everything. Every review is one transaction: the card's new
+state and the review-log entry (with the card as it was before) land together.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import fsrs
+from sqlalchemy import and_, func, or_, select, update
+
+from ..domain import scheduling
+from ..extensions import db
+from ..models import Bank, Card, LearnerSettings, ParameterSet, Question, QuestionTag, ReviewLog
+
+LEARN_AHEAD = timedelta(minutes=20)
+SNAPSHOT_FIELDS = ("state", "reps", "lapses", "due_at", "last_review_at", "stability", "status", "version")
+
+
+class StudyError(Exception):
+    """A grade that cannot be applied, with a message for the learner."""
+
+
+class Conflict(StudyError):
+    """The card changed since it was shown (graded in another tab)."""
+
+
+@dataclass(frozen=True)
+class Deck:
+    """Which questions a study session draws from."""
+
+    bank_id: str | None = None
+    tag: str | None = None
+
+    def condition(self) -> Any:
+        clauses = [Question.retired_at.is_(None), Bank.retired_at.is_(None)]
+        if self.bank_id:
+            clauses.append(Question.bank_id == self.bank_id)
+        if self.tag:
+            clauses.append(Question.id.in_(select(QuestionTag.question_id).where(QuestionTag.tag == self.tag)))
+        return and_(*clauses)
+
+
+def get_settings(user_id: int) -> LearnerSettings:
+    """The learner's settings (defaults until they save their own; not stored until then)."""
+    settings = db.session.get(LearnerSettings, user_id)
+    if settings is None:
+        settings = LearnerSettings(user_id=user_id, desired_retention=0.9, new_per_day=20, reviews_per_day=200,
+                                   timezone="UTC", day_cutoff_hour=4)
+    return settings
+
+
+def save_settings(user_id: int, values: dict[str, Any], now: datetime) -> LearnerSettings:
+    settings = db.session.get(LearnerSettings, user_id)
+    if settings is None:
+        settings = LearnerSettings(user_id=user_id)
+        db.session.add(settings)
+    for key, value in values.items():
+        setattr(settings, key, value)
+    settings.updated_at = now
+    db.session.commit()
+    return settings
+
+
+def active_parameters(user_id: int) -> list[float] | None:
+    """The learner's adopted FSRS parameters, or None for the defaults."""
+    return db.session.scalar(
+        select(ParameterSet.parameters).where(ParameterSet.user_id == user_id, ParameterSet.active.is_(True)))
+
+
+def scheduler_for(user_id: int, settings: LearnerSettings | None = None) -> fsrs.Scheduler:
+    settings = settings or get_settings(user_id)
+    return scheduling.scheduler(settings.desired_retention, active_parameters(user_id))
+
+
+# --- reviewing ---------------------------------------------------------------------
+
+def _snapshot(card: Card) -> dict[str, Any]:
+    return {
+        "state": card.state, "reps": card.reps, "lapses": card.lapses,
+        "due_at": card.due_at.isoformat() if card.due_at else None,
+        "last_review_at": card.last_review_at.isoformat() if card.last_review_at else None,
+        "stability": card.stability, "status": card.status, "version": card.version,
+    }
+
+
+def _restore(card: Card, snapshot: dict[str, Any]) -> None:
+    card.state = snapshot["state"]
+    card.reps = snapshot["reps"]
+    card.lapses = snapshot["lapses"]
+    card.due_at = datetime.fromisoformat(snapshot["due_at"]) if snapshot["due_at"] else None
+    card.last_review_at = datetime.fromisoformat(snapshot["last_review_at"]) if snapshot["last_review_at"] else None
+    card.stability = snapshot["stability"]
+    card.status = snapshot["status"]
+
+
+def _card_row(user_id: int, question_id: str, now: datetime) -> Card:
+    card = db.session.scalar(select(Card).where(Card.user_id == user_id, Card.question_id == question_id))
+    if card is None:
+        card = Card(user_id=user_id, question_id=question_id, state={}, reps=0, lapses=0, status="new",
+                    version=0, suspended=False, created_at=now)
+        db.session.add(card)
+        db.session.flush()
+    return card
+
+
+def apply_review(user_id: int, question_id: str, rating: int, now: datetime, *, source: str,
+                 expected_version: int | None = None, duration_ms: int | None = None,
+                 sched: fsrs.Scheduler | None = None) -> ReviewLog:
+    """Review a card (creating it for a new question) and log it; the caller commits.
+
+    With `expected_version`, the update only applies if the card is still at that version:
+    a repeat of the grade that produced the current version is returned as is (a double
+    click or a network retry), anything else raises Conflict.
+    """
+    card = _card_row(user_id, question_id, now)
+    if expected_version is not None and card.version != expected_version:
+        last = db.session.scalar(select(ReviewLog).where(ReviewLog.card_id == card.id, ReviewLog.undone_at.is_(None))
+                                 .order_by(ReviewLog.id.desc()).limit(1))
+        if last is not None and last.version_before == expected_version and last.rating == rating:
+            return last
+        raise Conflict("This card was already graded (in another tab?). Here is the next one.")
+    before = _snapshot(card)
+    reviewed = scheduling.review(card.state or None, rating, now, sched or scheduler_for(user_id))
+    changed = db.session.execute(
+        update(Card).where(Card.id == card.id, Card.version == card.version).values(
+            state=reviewed.state, due_at=reviewed.due, status=reviewed.status, stability=reviewed.stability,
+            last_review_at=now, reps=Card.reps + 1, lapses=Card.lapses + (1 if rating == 1 and card.status == "review" else 0),
+            version=Card.version + 1)
+        .execution_options(synchronize_session=False))
+    if changed.rowcount != 1:  # another transaction got there first
+        raise Conflict("This card was just graded elsewhere. Here is the next one.")
+    log = ReviewLog(user_id=user_id, card_id=card.id, question_id=question_id, rating=rating, reviewed_at=now,
+                    source=source, duration_ms=duration_ms, status_before=before["status"], card_before=before,
+                    version_before=before["version"])
+    db.session.add(log)
+    db.session.flush()
+    db.session.refresh(card)
+    return log
+
+
+def record_quiz_answer(user_id: int, question_id: str, correct: bool, now: datetime) -> ReviewLog:
+    """A quiz's first answer to a question reviews its card: right → Good, wrong → Again."""
+    return apply_review(user_id, question_id, 3 if correct else 1, now, source="quiz")
+
+
+def grade(user_id: int, question_id: str, rating: int, expected_version: int, now: datetime,
+          duration_ms: int | None = None) -> ReviewLog:
+    """A flashcard grade from the study page, in its own transaction."""
+    try:
+        log = apply_review(user_id, question_id, rating, now, source="study",
+                           expected_version=expected_version, duration_ms=duration_ms)
+        db.session.commit()
+        return log
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def undo_last(user_id: int, now: datetime) -> ReviewLog | None:
+    """Undo the learner's last study review today: restore the card as it was before it."""
+    settings = get_settings(user_id)
+    since = scheduling.study_day_start(now, settings.timezone, settings.day_cutoff_hour)
+    log = db.session.scalar(
+        select(ReviewLog).where(ReviewLog.user_id == user_id, ReviewLog.undone_at.is_(None),
+                                ReviewLog.source == "study", ReviewLog.reviewed_at >= since)
+        .order_by(ReviewLog.id.desc()).limit(1))
+    if log is None:
+        return None
+    card = db.session.get(Card, log.card_id)
+    assert card is not None
+    _restore(card, log.card_before)
+    card.version = card.version + 1  # a grade from before the undo must not apply
+    log.undone_at = now
+    db.session.commit()
+    return log
+
+
+def suspend(user_id: int, question_id: str, now: datetime) -> None:
+    """Stop showing a card until it is unsuspended."""
+    card = _card_row(user_id, question_id, now)
+    card.suspended = True
+    card.version += 1
+    db.session.commit()
+
+
+def unsuspend(user_id: int, question_id: str) -> None:
+    card = db.session.scalar(select(Card).where(Card.user_id == user_id, Card.question_id == question_id))
+    if card is not None:
+        card.suspended = False
+        db.session.commit()
+
+
+def bury(user_id: int, question_id: str, now: datetime) -> None:
+    """Hide a card until the learner's next study day."""
+    settings = get_settings(user_id)
+    card = _card_row(user_id, question_id, now)
+    card.buried_until = scheduling.next_day_start(now, settings.timezone, settings.day_cutoff_hour)
+    card.version += 1
+    db.session.commit()
+
+
+# --- what comes next -----------------------------------------------------------------
+
+@dataclass
+class Counts:
+    learning: int
+    review: int
+    new: int
+
+
+@dataclass
+class NextCard:
+    question: Question
+    card: Card | None  # None: a new card
+    kind: str  # learning | review | new
+    counts: Counts
+    intervals: dict[int, str]
+
+
+def _today_counts(user_id: int, since: datetime) -> tuple[int, int]:
+    """(new cards introduced, review cards reviewed) in the current study day."""
+    rows = db.session.execute(
+        select(ReviewLog.status_before, func.count()).where(
+            ReviewLog.user_id == user_id, ReviewLog.reviewed_at >= since, ReviewLog.undone_at.is_(None),
+            ReviewLog.source == "study")
+        .group_by(ReviewLog.status_before)).all()
+    counts = dict(rows)
+    return counts.get("new", 0), counts.get("review", 0)
+
+
+def _visible(user_id: int, now: datetime) -> Any:
+    return and_(Card.user_id == user_id, Card.suspended.is_(False),
+                or_(Card.buried_until.is_(None), Card.buried_until <= now))
+
+
+def next_card(user_id: int, deck: Deck, now: datetime) -> NextCard | None:
+    """The card to show now, or None when the learner is done for today.
+
+    Due learning/relearning cards first, then due reviews (lowest retrievability first),
+    then new cards up to the daily limit; reviews within the daily review limit.
+    """
+    settings = get_settings(user_id)
+    sched = scheduler_for(user_id, settings)
+    day_start = scheduling.study_day_start(now, settings.timezone, settings.day_cutoff_hour)
+    day_end = scheduling.next_day_start(now, settings.timezone, settings.day_cutoff_hour)
+    new_done, reviews_done = _today_counts(user_id, day_start)
+    reviews_left = max(settings.reviews_per_day - reviews_done, 0)
+    new_left = max(settings.new_per_day - new_done, 0)
+
+    due_cards = db.session.execute(
+        select(Card, Question).join(Question, Card.question_id == Question.id).join(Bank)
+        .where(_visible(user_id, now), deck.condition(), Card.status != "new", Card.due_at < day_end)
+        .order_by(Card.due_at)).all()
+    learning = [(c, q) for c, q in due_cards if c.status in ("learning", "relearning")]
+    reviews = [(c, q) for c, q in due_cards if c.status == "review" and c.due_at <= now]
+    learning_now = [(c, q) for c, q in learning if c.due_at <= now]
+    new_count = 0
+    if new_left:
+        new_count = min(new_left, db.session.scalar(select(func.count()).select_from(
+            select(Question.id).join(Bank).outerjoin(Card, and_(Card.question_id == Question.id, Card.user_id == user_id))
+            .where(deck.condition(), or_(Card.id.is_(None), and_(Card.status == "new", _visible(user_id, now))))
+            .subquery())) or 0)
+    counts = Counts(len(learning_now), min(len(reviews), reviews_left), new_count)
+
+    choice: tuple[Card | None, Question, str] | None = None
+    if learning_now:
+        choice = (*learning_now[0], "learning")
+    elif reviews and reviews_left:
+        card, question = min(reviews, key=lambda cq: scheduling.retrievability(cq[0].state, now, sched))
+        choice = (card, question, "review")
+    elif new_count:
+        question = db.session.scalar(
+            select(Question).join(Bank).outerjoin(Card, and_(Card.question_id == Question.id, Card.user_id == user_id))
+            .where(deck.condition(), or_(Card.id.is_(None), and_(Card.status == "new", _visible(user_id, now))))
+            .order_by(Question.bank_id, Question.position).limit(1))
+        if question is not None:
+            choice = (None, question, "new")
+    else:
+        soon = [(c, q) for c, q in learning if c.due_at <= now + LEARN_AHEAD]
+        if soon:
+            choice = (*soon[0], "learning")
+    if choice is None:
+        return None
+    card, question, kind = choice
+    state = card.state if card is not None else None
+    intervals = {r: scheduling.format_interval(d) for r, d in scheduling.preview(state or None, now, sched).items()}
+    return NextCard(question, card, kind, counts, intervals)
+
+
+def due_tomorrow(user_id: int, deck: Deck, now: datetime) -> int:
+    """How many cards will be due by the end of the learner's next study day (new cards not counted)."""
+    settings = get_settings(user_id)
+    day_after = scheduling.next_day_start(
+        scheduling.next_day_start(now, settings.timezone, settings.day_cutoff_hour) + timedelta(hours=1),
+        settings.timezone, settings.day_cutoff_hour)
+    return db.session.scalar(
+        select(func.count()).select_from(Card).join(Question, Card.question_id == Question.id).join(Bank)
+        .where(_visible(user_id, now), deck.condition(), Card.status != "new", Card.due_at < day_after)) or 0
