@@ -254,7 +254,7 @@ def next_card(user_id: int, deck: Deck, now: datetime) -> NextCard | None:
     due_cards = db.session.execute(
         select(Card, Question).join(Question, Card.question_id == Question.id).join(Bank)
         .where(_visible(user_id, now), deck.condition(), Card.status != "new", Card.due_at < day_end)
-        .order_by(Card.due_at)).all()
+        .order_by(Card.due_at, Question.bank_id, Question.position)).all()
     learning = [(c, q) for c, q in due_cards if c.status in ("learning", "relearning")]
     reviews = [(c, q) for c, q in due_cards if c.status == "review" and c.due_at <= now]
     learning_now = [(c, q) for c, q in learning if c.due_at <= now]
@@ -270,7 +270,8 @@ def next_card(user_id: int, deck: Deck, now: datetime) -> NextCard | None:
     if learning_now:
         choice = (*learning_now[0], "learning")
     elif reviews and reviews_left:
-        card, question = min(reviews, key=lambda cq: scheduling.retrievability(cq[0].state, now, sched))
+        card, question = min(reviews, key=lambda cq: (
+            scheduling.retrievability(cq[0].state, now, sched), cq[0].due_at, cq[1].bank_id, cq[1].position))
         choice = (card, question, "review")
     elif new_count:
         question = db.session.scalar(

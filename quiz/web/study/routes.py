@@ -1,0 +1,167 @@
+"""Flashcard study pages: the card, reveal, grade, undo, suspend, bury, settings."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug import Response
+
+from ...domain import scheduling
+from ...domain.question_types import QUESTION_TYPES
+from ...models.types import utcnow
+from ...services import catalog, quizzes, studying
+from ..auth.forms import ActionForm
+from ..auth.learner import current_learner, ensure_learner
+from . import bp
+from .forms import CardActionForm, GradeForm, SettingsForm
+
+
+def _deck() -> studying.Deck:
+    source = request.form if request.method == "POST" else request.args
+    return studying.Deck(bank_id=source.get("bank") or None, tag=source.get("tag") or None)
+
+
+def _deck_args(deck: studying.Deck) -> dict[str, str]:
+    return {k: v for k, v in (("bank", deck.bank_id), ("tag", deck.tag)) if v}
+
+
+def _is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _deck_title(deck: studying.Deck) -> str:
+    if deck.bank_id:
+        summary = catalog.get_bank(deck.bank_id)
+        if summary is None:
+            abort(404)
+        title = summary.bank.title
+    else:
+        title = "All banks"
+    return f"{title} · #{deck.tag}" if deck.tag else title
+
+
+def _context(deck: studying.Deck, reveal: bool = False, message: str | None = None) -> dict[str, Any]:
+    user = current_learner()
+    now = utcnow()
+    upcoming = studying.next_card(user.id, deck, now) if user else None
+    return {
+        "deck": deck, "deck_args": _deck_args(deck), "deck_title": _deck_title(deck), "next": upcoming,
+        "reveal": reveal and upcoming is not None, "types": QUESTION_TYPES, "ratings": scheduling.RATINGS,
+        "grade_form": GradeForm(), "action_form": ActionForm(), "message": message,
+        "tomorrow": studying.due_tomorrow(user.id, deck, now) if user and upcoming is None else None,
+        "visitor": user is None, "shown_at": int(now.timestamp() * 1000),
+    }
+
+
+@bp.route("")
+def study() -> str:
+    deck = _deck()
+    context = _context(deck, reveal=request.args.get("reveal") == "1")
+    if _is_htmx():
+        return render_template("study/_card.html", **context)
+    options = quizzes.quiz_options()
+    return render_template("study/study.html", banks=catalog.list_banks(), tags=options["tags"], **context)
+
+
+@bp.route("/start", methods=["POST"])
+def start() -> Response:
+    ensure_learner()
+    return redirect(url_for("study.study", **_deck_args(_deck())), 303)
+
+
+def _after_action(deck: studying.Deck, message: str | None = None) -> str | Response:
+    if _is_htmx():
+        return render_template("study/_card.html", **_context(deck, message=message))
+    if message:
+        flash(message, "error")
+    return redirect(url_for("study.study", **_deck_args(deck)), 303)
+
+
+@bp.route("/grade", methods=["POST"])
+def grade() -> str | tuple[str, int] | Response:
+    deck = _deck()
+    form = GradeForm()
+    if not form.validate_on_submit():
+        return _after_action(deck, "That grade could not be read; please grade the card again.")
+    user = ensure_learner()
+    now = utcnow()
+    duration = None
+    if form.shown_at.data and form.shown_at.data.isdigit():
+        duration = max(0, min(int(now.timestamp() * 1000) - int(form.shown_at.data), 3_600_000))
+    try:
+        studying.grade(user.id, form.question_id.data or "", form.rating.data or 0, form.version.data or 0,
+                       now, duration_ms=duration)
+    except studying.Conflict as exc:
+        return _after_action(deck, str(exc))
+    return _after_action(deck)
+
+
+@bp.route("/undo", methods=["POST"])
+def undo() -> str | Response:
+    deck = _deck()
+    user = current_learner()
+    undone = studying.undo_last(user.id, utcnow()) if user else None
+    return _after_action(deck, None if undone else "There is no review to undo today.")
+
+
+@bp.route("/<action>", methods=["POST"])
+def card_action(action: str) -> str | Response:
+    if action not in ("suspend", "bury"):
+        abort(404)
+    deck = _deck()
+    form = CardActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    user = ensure_learner()
+    question_id = form.question_id.data or ""
+    if action == "suspend":
+        studying.suspend(user.id, question_id, utcnow())
+    else:
+        studying.bury(user.id, question_id, utcnow())
+    if not _is_htmx():
+        flash("Card suspended: it will not come back until you unsuspend it." if action == "suspend"
+              else "Card buried until tomorrow.", "success")
+    return _after_action(deck)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings() -> str | tuple[str, int] | Response:
+    user = current_user
+    current = studying.get_settings(user.id)
+    form = SettingsForm(obj=current)
+    if form.validate_on_submit():
+        studying.save_settings(user.id, {
+            "desired_retention": float(form.desired_retention.data or 0.9),
+            "new_per_day": form.new_per_day.data, "reviews_per_day": form.reviews_per_day.data,
+            "timezone": form.timezone.data, "day_cutoff_hour": form.day_cutoff_hour.data,
+        }, utcnow())
+        flash("Settings saved.", "success")
+        return redirect(url_for("study.settings"), 303)
+    status = 422 if form.errors else 200
+    return render_template("study/settings.html", form=form, **_optimizer_context(user.id)), status
+
+
+def _optimizer_context(user_id: int) -> dict[str, Any]:
+    from ...services import optimizing
+
+    return {"review_count": optimizing.review_count(user_id), "min_reviews": optimizing.MIN_REVIEWS,
+            "parameter_sets": optimizing.history(user_id), "action_form": ActionForm()}
+
+
+@bp.route("/settings/optimize", methods=["POST"])
+@login_required
+def optimize() -> Response:
+    from ...services import optimizing
+
+    try:
+        result = optimizing.optimize(current_user.id, utcnow())
+    except optimizing.NotEnoughReviews as exc:
+        flash(f"You have {exc.count} reviews; {exc.needed} are needed to fit your own parameters.", "error")
+    else:
+        verdict = "adopted" if result.adopted else "kept the previous ones (the new ones were not better)"
+        flash(f"Fitted on {result.review_count} reviews: log loss {result.log_loss_before:.4f} → "
+              f"{result.log_loss_after:.4f}, RMSE {result.rmse_before:.4f} → {result.rmse_after:.4f}; {verdict}.",
+              "success")
+    return redirect(url_for("study.settings"), 303)

@@ -1,0 +1,126 @@
+"""The flashcard pages through the test client."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from markupsafe import escape
+from sqlalchemy import func, select
+
+from quiz.extensions import db
+from quiz.models import LearnerSettings, Question, ReviewLog
+from quiz.services.banks import sync_banks
+
+from ..conftest import AuthActions, csrf_from, csrf_token
+from ..services.test_bank_sync import EXAMPLES
+
+
+@pytest.fixture
+def banks(app: Flask) -> None:
+    with app.app_context():
+        sync_banks([EXAMPLES], datetime.now(timezone.utc))
+
+
+def start(client: FlaskClient) -> str:
+    token = csrf_token(client, "/study")
+    response = client.post("/study/start", data={"csrf_token": token})
+    assert response.status_code == 303
+    return client.get("/study").get_data(as_text=True)
+
+
+def front_question(app: Flask, html: str) -> Question:
+    qid = re.search(r'name="question_id" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+    with app.app_context():
+        question = db.session.get(Question, qid)
+        assert question is not None
+        db.session.expunge(question)
+        return question
+
+
+def test_visitor_starts_as_guest_and_sees_a_card_without_its_answer(app: Flask, client: FlaskClient,
+                                                                    banks: None) -> None:
+    html = client.get("/study").get_data(as_text=True)
+    assert "Start studying" in html
+    html = start(client)
+    question = front_question(app, html)
+    assert question.id == "ex-mcq"
+    assert "Show the answer" in html and 'class="grade' not in html
+    assert escape(question.explanation[:40]) not in html and "Konna" not in html
+    revealed = client.get("/study?reveal=1").get_data(as_text=True)
+    assert "Konna" in revealed and escape(question.explanation[:40]) in revealed
+    assert re.findall(r'class="grade-label">(\w+)<', revealed) == ["Again", "Hard", "Good", "Easy"]
+    assert re.search(r'class="grade-interval">\d', revealed)
+
+
+def grade(client: FlaskClient, rating: int, htmx: bool = False, url: str = "/study?reveal=1"):
+    html = client.get(url).get_data(as_text=True)
+    data = {"csrf_token": csrf_from(html), "rating": str(rating),
+            "question_id": re.search(r'name="question_id" value="([^"]+)"', html).group(1),  # type: ignore[union-attr]
+            "version": re.search(r'name="version" value="(\d+)"', html).group(1)}  # type: ignore[union-attr]
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post("/study/grade", data=data, headers=headers), data
+
+
+def test_grading_moves_to_the_next_card_full_page_and_fragment(app: Flask, client: FlaskClient, banks: None) -> None:
+    start(client)
+    response, _ = grade(client, 3)
+    assert response.status_code == 303 and response.headers["Location"] == "/study"
+    assert front_question(app, client.get("/study").get_data(as_text=True)).id == "ex-multi"
+    response, _ = grade(client, 4, htmx=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and html.lstrip().startswith('<div id="study-card"') and "<html" not in html
+    assert front_question(app, html).id == "ex-truefalse"
+
+
+def test_a_double_submitted_grade_counts_once(app: Flask, client: FlaskClient, banks: None) -> None:
+    start(client)
+    response, data = grade(client, 3)
+    again = client.post("/study/grade", data=data)
+    assert again.status_code == 303
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ReviewLog)) == 1
+
+
+def test_grade_needs_csrf(app: Flask, client: FlaskClient, banks: None) -> None:
+    start(client)
+    response = client.post("/study/grade", data={"question_id": "ex-mcq", "version": "0", "rating": "3"})
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ReviewLog)) == 0
+
+
+def test_undo_and_done_for_today(app: Flask, client: FlaskClient, banks: None, auth: AuthActions) -> None:
+    start(client)
+    grade(client, 3)
+    token = csrf_token(client, "/study")
+    assert client.post("/study/undo", data={"csrf_token": token}).status_code == 303
+    assert front_question(app, client.get("/study").get_data(as_text=True)).id == "ex-mcq"
+    with app.app_context():
+        db.session.add(LearnerSettings(user_id=1, new_per_day=0))
+        db.session.commit()
+    html = client.get("/study").get_data(as_text=True)
+    assert "Done for today" in html and "Tomorrow:" in html
+
+
+def test_settings_validate_and_save(app: Flask, client: FlaskClient, auth: AuthActions, create_user) -> None:
+    assert client.get("/study/settings").status_code == 302
+    create_user("learner@example.org")
+    auth.login()
+    html = client.get("/study/settings").get_data(as_text=True)
+    assert 'value="0.90"' in html and "Europe/Paris" in html and "400 are needed" not in html
+    token = csrf_from(html)
+    bad = client.post("/study/settings", data={"csrf_token": token, "desired_retention": "0.99", "new_per_day": "20",
+                                               "reviews_per_day": "200", "timezone": "Mars/Base", "day_cutoff_hour": "4"})
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Choose between 0.80 and 0.95." in page and "Not a valid choice" in page
+    good = client.post("/study/settings", data={"csrf_token": token, "desired_retention": "0.85", "new_per_day": "5",
+                                                "reviews_per_day": "100", "timezone": "Europe/Paris",
+                                                "day_cutoff_hour": "3"})
+    assert good.status_code == 303
+    with app.app_context():
+        saved = db.session.scalar(select(LearnerSettings))
+        assert saved is not None and (saved.desired_retention, saved.new_per_day, saved.timezone) == (
+            0.85, 5, "Europe/Paris")
