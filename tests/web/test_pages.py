@@ -223,3 +223,8 @@ def test_server_error_shows_a_friendly_page(app: Flask) -> None:
     assert response.status_code == 500
     html = response.get_data(as_text=True)
     assert "Server error" in html and "boom" not in html
+
+
+def test_health_endpoint(client: FlaskClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_data(as_text=True) == "ok\n"
