@@ -1,4 +1,4 @@
-"""Command-line tools: `flask banks …` and `flask users …`."""
+"""Command-line tools: `flask banks …`, `flask users …` and `flask srs …`."""
 from __future__ import annotations
 
 import json
@@ -11,10 +11,11 @@ from flask.cli import AppGroup
 
 from .domain.problems import BankError
 from .models.types import utcnow
-from .services import accounts, banks as bank_service
+from .services import accounts, banks as bank_service, optimizing
 
 banks_cli = AppGroup("banks", help="Check, load and export question banks.")
 users_cli = AppGroup("users", help="Manage accounts.")
+srs_cli = AppGroup("srs", help="Spaced repetition: fit learners' FSRS parameters.")
 
 
 def _paths(paths: tuple[Path, ...]) -> list[Path]:
@@ -127,6 +128,58 @@ def set_role(email: str, role: str) -> None:
     click.echo(f"{user.email} is now {user.role}")
 
 
+@srs_cli.command("optimize")
+@click.option("--user", "email", metavar="EMAIL", help="Only this learner.")
+def optimize_parameters(email: str | None) -> None:
+    """Fit FSRS parameters to each learner's history; adopt them where they predict better.
+
+    Without --user: every registered learner with enough reviews.
+    """
+    if email is not None:
+        learner = optimizing.find_learner(email)
+        if learner is None:
+            raise click.ClickException(f"there is no account '{email}'")
+        chosen = [learner]
+    else:
+        chosen = optimizing.learners()
+    progress = _Progress("optimizing")
+    adopted = kept = skipped = failed = 0
+    for learner in chosen:
+        if learner.review_count < optimizing.MIN_REVIEWS:
+            skipped += 1
+            plural = "s" if learner.review_count != 1 else ""
+            click.echo(f"{learner.email} has {learner.review_count} review{plural}; "
+                       f"{optimizing.MIN_REVIEWS} are needed")
+            continue
+        progress(learner.email)
+        try:
+            result = optimizing.optimize(learner.user_id, utcnow())
+        except optimizing.NotEnoughReviews as exc:
+            progress.done()
+            skipped += 1
+            click.echo(f"{learner.email}: {exc}")
+            continue
+        except ValueError as exc:  # fsrs-rs refused the history or its result
+            progress.done()
+            failed += 1
+            click.secho(f"{learner.email}: could not fit parameters: {exc}", err=True, fg="red")
+            continue
+        progress.done()
+        adopted += result.adopted
+        kept += not result.adopted
+        verdict = "adopted" if result.adopted else "kept the current parameters"
+        click.echo(f"{learner.email}: {result.review_count} reviews; "
+                   f"log loss {result.log_loss_before:.4f} → {result.log_loss_after:.4f}, "
+                   f"RMSE {result.rmse_before:.4f} → {result.rmse_after:.4f}; {verdict}")
+    if email is None:
+        click.echo(f"{adopted + kept} fitted: {adopted} adopted, {kept} kept; "
+                   f"{skipped} with fewer than {optimizing.MIN_REVIEWS} reviews"
+                   + (f"; {failed} failed" if failed else ""))
+    if failed:
+        sys.exit(1)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(banks_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(srs_cli)

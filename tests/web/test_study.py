@@ -124,3 +124,13 @@ def test_settings_validate_and_save(app: Flask, client: FlaskClient, auth: AuthA
         saved = db.session.scalar(select(LearnerSettings))
         assert saved is not None and (saved.desired_retention, saved.new_per_day, saved.timezone) == (
             0.85, 5, "Europe/Paris")
+
+
+def test_optimize_button_explains_the_threshold(client: FlaskClient, auth: AuthActions, create_user) -> None:
+    create_user("learner@example.org")
+    auth.login()
+    html = client.get("/study/settings").get_data(as_text=True)
+    assert "400 more reviews until you can fit your own parameters." in html
+    assert "Fit my parameters" not in html
+    response = client.post("/study/settings/optimize", data={"csrf_token": csrf_from(html)}, follow_redirects=True)
+    assert "Not yet: 0 reviews; 400 are needed." in response.get_data(as_text=True)

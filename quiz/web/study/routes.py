@@ -158,7 +158,7 @@ def optimize() -> Response:
     try:
         result = optimizing.optimize(current_user.id, utcnow())
     except optimizing.NotEnoughReviews as exc:
-        flash(f"You have {exc.count} reviews; {exc.needed} are needed to fit your own parameters.", "error")
+        flash(f"Not yet: {exc}.", "error")
     else:
         verdict = "adopted" if result.adopted else "kept the previous ones (the new ones were not better)"
         flash(f"Fitted on {result.review_count} reviews: log loss {result.log_loss_before:.4f} → "
