@@ -18,12 +18,11 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Iterable, Sequence
-from zoneinfo import ZoneInfo
 
 import fsrs_rs_python as fsrs_rs
 from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
-from .scheduling import DEFAULT_PARAMETERS, scheduler, study_day_start
+from .scheduling import DEFAULT_PARAMETERS, scheduler, study_date
 
 FSRS6_COUNT = len(DEFAULT_PARAMETERS)  # 21
 OLDER_COUNTS = {17: "FSRS-4.5", 19: "FSRS-5"}  # converted by fsrs-rs's own check_and_fill_parameters
@@ -77,11 +76,6 @@ class Fit:
     adopted: bool
 
 
-def study_day(moment: datetime, tz_name: str, cutoff_hour: int) -> date:
-    """The learner's study day a moment belongs to (a day starts at the cut-off hour)."""
-    return study_day_start(moment, tz_name, cutoff_hour).astimezone(ZoneInfo(tz_name)).date()
-
-
 def training_set(reviews: Iterable[Review], tz_name: str = "UTC", cutoff_hour: int = 4) -> TrainingSet:
     """Turn review logs (any order) into fsrs-rs training items; see the module docstring."""
     by_card: dict[int, list[Review]] = {}
@@ -92,7 +86,7 @@ def training_set(reviews: Iterable[Review], tz_name: str = "UTC", cutoff_hour: i
         steps: list[tuple[int, int]] = []
         previous: date | None = None
         for review in history:
-            day = study_day(review.reviewed_at, tz_name, cutoff_hour)
+            day = study_date(review.reviewed_at, tz_name, cutoff_hour)
             delta_t = 0 if previous is None else (day - previous).days
             steps.append((review.rating, delta_t))
             if delta_t > 0:

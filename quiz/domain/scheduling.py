@@ -7,7 +7,7 @@ the interval the learner gets.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Sequence
 from zoneinfo import ZoneInfo
 
@@ -92,3 +92,13 @@ def next_day_start(now: datetime, tz_name: str, cutoff_hour: int) -> datetime:
     start = study_day_start(now, tz_name, cutoff_hour).astimezone(zone)
     following = datetime.combine(start.date() + timedelta(days=1), time(cutoff_hour), tzinfo=zone)
     return following.astimezone(timezone.utc)
+
+
+def study_date(moment: datetime, tz_name: str, cutoff_hour: int) -> date:
+    """The learner's study day that `moment` falls in (02:00 with a 4 a.m. cut-off: the day before)."""
+    return study_day_start(moment, tz_name, cutoff_hour).astimezone(ZoneInfo(tz_name)).date()
+
+
+def day_start(day: date, zone: ZoneInfo, cutoff_hour: int) -> datetime:
+    """When the study day `day` begins, in UTC."""
+    return datetime.combine(day, time(cutoff_hour), tzinfo=zone).astimezone(timezone.utc)

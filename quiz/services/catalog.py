@@ -1,7 +1,7 @@
 """What the catalog and bank pages show."""
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 

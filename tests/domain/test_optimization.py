@@ -1,6 +1,8 @@
 """Fitting FSRS parameters: histories to training items, parameter conversion, the adoption rule."""
 from __future__ import annotations
 
+from quiz.domain import scheduling
+
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -9,7 +11,7 @@ from typing import Any
 import fsrs_rs_python as fsrs_rs
 import pytest
 
-from quiz.domain import optimization, scheduling
+from quiz.domain import optimization
 from quiz.domain.optimization import Evaluation, Review, TrainingSet
 
 UTC = timezone.utc
@@ -108,7 +110,7 @@ def training_from(history: SimulatedHistory) -> TrainingSet:
 ])
 def test_study_day_follows_the_learners_zone_and_cutoff(moment: datetime, tz_name: str, cutoff: int,
                                                         expected: date) -> None:
-    assert optimization.study_day(moment, tz_name, cutoff) == expected
+    assert scheduling.study_date(moment, tz_name, cutoff) == expected
 
 
 def shape(training: TrainingSet) -> list[list[tuple[int, int]]]:

@@ -13,7 +13,6 @@ import threading
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest

@@ -1,6 +1,8 @@
 """Fitting a learner's FSRS parameters: thresholds, adoption, the kept history, `flask srs optimize`."""
 from __future__ import annotations
 
+from quiz.domain import scheduling
+
 import math
 import os
 import re
@@ -14,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, insert, select
 
-from quiz.domain import optimization, scheduling
+from quiz.domain import optimization
 from quiz.extensions import db
 from quiz.models import Bank, Card, ParameterSet, Question, ReviewLog, User
 from quiz.services import accounts, optimizing, studying

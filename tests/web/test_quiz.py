@@ -120,7 +120,8 @@ def test_quick_quiz_from_the_bank_page(client: FlaskClient, banks: None) -> None
     first = client.get(response.headers["Location"])
     assert first.status_code == 303 and first.headers["Location"].endswith("/q/0")
     html = client.get(first.headers["Location"]).get_data(as_text=True)
-    assert "Question 1 of 10" in html and "Check my answer" in html
+    assert "Question 1 of 10" in html
+    assert "Check my answer" in html or "Show the answer" in html  # a flashcard is revealed first
 
 
 def test_no_answer_in_any_page_or_fragment_before_it_is_given(app: Flask, client: FlaskClient, banks: None) -> None:
@@ -155,7 +156,7 @@ def test_a_perfect_quiz_scores_100_and_feeds_the_flashcards(app: Flask, client: 
 
 
 def test_double_submit_is_counted_once(app: Flask, client: FlaskClient, banks: None) -> None:
-    attempt_id = start(client)
+    attempt_id = start(client, types=["mcq", "short", "date"])  # types where a blank answer scores 0
     questions, shown = attempt_state(app, attempt_id)
     token = csrf_token(client, f"/quiz/{attempt_id}/q/0")
     wrong = {"choice": "nothing"}
