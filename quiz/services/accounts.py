@@ -4,11 +4,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from ..models import ROLES, Card, LoginAttempt, StudyBank, User
+from ..models import (ROLES, Attempt, Card, LearnerSettings, LoginAttempt, ParameterSet, ReviewLog, StudyBank,
+                      User)
 
 
 class AccountError(Exception):
@@ -91,9 +92,10 @@ def authenticate(email: str, password: str, ip: str, now: datetime) -> User:
 
 
 def merge_guest(guest: User | None, user: User) -> None:
-    """Move a guest's study progress to the account they logged in to, then drop the guest.
+    """Move a guest's progress (study list, cards with their review history, quiz attempts,
+    settings) to the account they logged in to, then drop the guest.
 
-    Where both have progress on the same question or bank, the account's is kept.
+    Where both have a card for the same question or the same bank listed, the account's is kept.
     """
     if guest is None or not guest.is_guest or guest.id == user.id:
         return
@@ -102,12 +104,16 @@ def merge_guest(guest: User | None, user: User) -> None:
         if row.bank_id not in have_banks:
             db.session.add(StudyBank(user_id=user.id, bank_id=row.bank_id, added_at=row.added_at))
     have_cards = set(db.session.scalars(select(Card.question_id).where(Card.user_id == user.id)))
-    for card in db.session.scalars(select(Card).where(Card.user_id == guest.id)):
-        if card.question_id not in have_cards:
-            card.user_id = user.id
-    db.session.flush()
-    db.session.execute(delete(StudyBank).where(StudyBank.user_id == guest.id))
-    db.session.execute(delete(Card).where(Card.user_id == guest.id))
+    moved = [card.id for card in db.session.scalars(select(Card).where(Card.user_id == guest.id))
+             if card.question_id not in have_cards]
+    if moved:
+        db.session.execute(update(Card).where(Card.id.in_(moved)).values(user_id=user.id))
+        db.session.execute(update(ReviewLog).where(ReviewLog.card_id.in_(moved)).values(user_id=user.id))
+    db.session.execute(update(Attempt).where(Attempt.user_id == guest.id).values(user_id=user.id))
+    if db.session.get(LearnerSettings, user.id) is None:
+        db.session.execute(update(LearnerSettings).where(LearnerSettings.user_id == guest.id).values(user_id=user.id))
+    for model in (ReviewLog, Card, StudyBank, LearnerSettings, ParameterSet):
+        db.session.execute(delete(model).where(model.user_id == guest.id))
     db.session.delete(guest)
     db.session.commit()
 

@@ -134,3 +134,21 @@ def test_optimize_button_explains_the_threshold(client: FlaskClient, auth: AuthA
     assert "Fit my parameters" not in html
     response = client.post("/study/settings/optimize", data={"csrf_token": csrf_from(html)}, follow_redirects=True)
     assert "Not yet: 0 reviews; 400 are needed." in response.get_data(as_text=True)
+
+
+def test_guest_reviews_and_quizzes_move_to_the_account_logged_in(app: Flask, client: FlaskClient, banks: None,
+                                                                 auth: AuthActions, create_user) -> None:
+    owner = create_user("owner@example.org")
+    start(client)
+    grade(client, 3)
+    token = csrf_token(client, "/banks/examples")
+    client.post("/quiz/quick", data={"bank": "examples", "csrf_token": token})
+    assert auth.login("owner@example.org").status_code == 303
+    with app.app_context():
+        from quiz.models import Attempt, Card, User
+
+        assert db.session.scalar(select(func.count()).select_from(User)) == 1
+        assert db.session.scalar(select(func.count()).select_from(ReviewLog).where(ReviewLog.user_id == owner.id)) == 1
+        assert db.session.scalar(select(func.count()).select_from(Card).where(Card.user_id == owner.id)) == 1
+        assert db.session.scalar(select(func.count()).select_from(Attempt).where(Attempt.user_id == owner.id)) == 1
+    assert "Example bank" in client.get("/account").get_data(as_text=True)
