@@ -194,6 +194,13 @@ def unsuspend(user_id: int, question_id: str) -> None:
         db.session.commit()
 
 
+def suspended_questions(user_id: int) -> list[Question]:
+    """The questions whose cards the learner has suspended."""
+    return list(db.session.scalars(
+        select(Question).join(Card, Card.question_id == Question.id)
+        .where(Card.user_id == user_id, Card.suspended.is_(True)).order_by(Question.bank_id, Question.position)))
+
+
 def bury(user_id: int, question_id: str, now: datetime) -> None:
     """Hide a card until the learner's next study day."""
     settings = get_settings(user_id)

@@ -152,3 +152,13 @@ def test_guest_reviews_and_quizzes_move_to_the_account_logged_in(app: Flask, cli
         assert db.session.scalar(select(func.count()).select_from(Card).where(Card.user_id == owner.id)) == 1
         assert db.session.scalar(select(func.count()).select_from(Attempt).where(Attempt.user_id == owner.id)) == 1
     assert "Example bank" in client.get("/account").get_data(as_text=True)
+
+
+def test_suspend_then_unsuspend_from_settings(app: Flask, client: FlaskClient, banks: None) -> None:
+    html = start(client)
+    client.post("/study/suspend", data={"csrf_token": csrf_from(html), "question_id": "ex-mcq"})
+    assert front_question(app, client.get("/study").get_data(as_text=True)).id == "ex-multi"
+    settings = client.get("/study/settings").get_data(as_text=True)
+    assert "Unsuspend" in settings and "Which central Malian town" in settings
+    client.post("/study/settings/unsuspend", data={"csrf_token": csrf_from(settings), "question_id": "ex-mcq"})
+    assert front_question(app, client.get("/study").get_data(as_text=True)).id == "ex-mcq"

@@ -147,7 +147,18 @@ def _optimizer_context(user_id: int) -> dict[str, Any]:
     from ...services import optimizing
 
     return {"review_count": optimizing.review_count(user_id), "min_reviews": optimizing.MIN_REVIEWS,
-            "parameter_sets": optimizing.history(user_id), "action_form": ActionForm()}
+            "parameter_sets": optimizing.history(user_id), "action_form": ActionForm(),
+            "suspended": studying.suspended_questions(user_id), "types": QUESTION_TYPES}
+
+
+@bp.route("/settings/unsuspend", methods=["POST"])
+@login_required
+def unsuspend() -> Response:
+    form = CardActionForm()
+    if form.validate_on_submit():
+        studying.unsuspend(current_user.id, form.question_id.data or "")
+        flash("The card is back in your reviews.", "success")
+    return redirect(url_for("study.settings"), 303)
 
 
 @bp.route("/settings/optimize", methods=["POST"])
