@@ -98,6 +98,9 @@ def _restore(card: Card, snapshot: dict[str, Any]) -> None:
 
 
 def _card_row(user_id: int, question_id: str, now: datetime) -> Card:
+    question = db.session.get(Question, question_id)
+    if question is None or question.retired_at is not None:
+        raise StudyError("This card is no longer in any bank.")
     card = db.session.scalar(select(Card).where(Card.user_id == user_id, Card.question_id == question_id))
     if card is None:
         card = Card(user_id=user_id, question_id=question_id, state={}, reps=0, lapses=0, status="new",

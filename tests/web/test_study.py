@@ -162,3 +162,13 @@ def test_suspend_then_unsuspend_from_settings(app: Flask, client: FlaskClient, b
     assert "Unsuspend" in settings and "Which central Malian town" in settings
     client.post("/study/settings/unsuspend", data={"csrf_token": csrf_from(settings), "question_id": "ex-mcq"})
     assert front_question(app, client.get("/study").get_data(as_text=True)).id == "ex-mcq"
+
+
+def test_grading_an_unknown_card_is_refused_with_a_message(app: Flask, client: FlaskClient, banks: None) -> None:
+    html = start(client)
+    response = client.post("/study/grade", data={"csrf_token": csrf_from(html), "question_id": "nope",
+                                                 "version": "0", "rating": "3"}, follow_redirects=True)
+    assert response.status_code == 200 and "This card is no longer in any bank." in response.get_data(as_text=True)
+    response = client.post("/study/bury", data={"csrf_token": csrf_from(html), "question_id": "nope"},
+                           follow_redirects=True)
+    assert response.status_code == 200 and "no longer in any bank" in response.get_data(as_text=True)

@@ -92,7 +92,7 @@ def grade() -> str | tuple[str, int] | Response:
     try:
         studying.grade(user.id, form.question_id.data or "", form.rating.data or 0, form.version.data or 0,
                        now, duration_ms=duration)
-    except studying.Conflict as exc:
+    except studying.StudyError as exc:
         return _after_action(deck, str(exc))
     return _after_action(deck)
 
@@ -115,10 +115,13 @@ def card_action(action: str) -> str | Response:
         abort(400)
     user = ensure_learner()
     question_id = form.question_id.data or ""
-    if action == "suspend":
-        studying.suspend(user.id, question_id, utcnow())
-    else:
-        studying.bury(user.id, question_id, utcnow())
+    try:
+        if action == "suspend":
+            studying.suspend(user.id, question_id, utcnow())
+        else:
+            studying.bury(user.id, question_id, utcnow())
+    except studying.StudyError as exc:
+        return _after_action(deck, str(exc))
     if not _is_htmx():
         flash("Card suspended: it will not come back until you unsuspend it." if action == "suspend"
               else "Card buried until tomorrow.", "success")
