@@ -58,6 +58,14 @@ def retrievability(state: dict[str, Any] | None, now: datetime, sched: fsrs.Sche
     return float(sched.get_card_retrievability(_card(state, now), now))
 
 
+def retrievability_at(stability: float | None, last_review: datetime | None, now: datetime,
+                      sched: fsrs.Scheduler) -> float:
+    """Probability of recall now from a card's stability and last review (0 if never reviewed)."""
+    if stability is None or last_review is None:
+        return 0.0
+    return float(sched.get_card_retrievability(fsrs.Card(stability=stability, last_review=last_review), now))
+
+
 def format_interval(delta: timedelta) -> str:
     """Short human form: '1 min', '10 min', '3 h', '4 d', '2 mo', '1.5 y'."""
     seconds = max(delta.total_seconds(), 0)

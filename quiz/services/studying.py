@@ -261,41 +261,51 @@ def next_card(user_id: int, deck: Deck, now: datetime) -> NextCard | None:
     reviews_left = max(settings.reviews_per_day - reviews_done, 0)
     new_left = max(settings.new_per_day - new_done, 0)
 
-    due_cards = db.session.execute(
-        select(Card, Question).join(Question, Card.question_id == Question.id).join(Bank)
+    # Only the columns that decide the order are loaded; the chosen card is fetched by id.
+    due_rows = db.session.execute(
+        select(Card.id, Card.status, Card.due_at, Card.stability, Card.last_review_at)
+        .join(Question, Card.question_id == Question.id).join(Bank)
         .where(_visible(user_id, now), deck.condition(), Card.status != "new", Card.due_at < day_end)
         .order_by(Card.due_at, Question.bank_id, Question.position)).all()
-    learning = [(c, q) for c, q in due_cards if c.status in ("learning", "relearning")]
-    reviews = [(c, q) for c, q in due_cards if c.status == "review" and c.due_at <= now]
-    learning_now = [(c, q) for c, q in learning if c.due_at <= now]
+    learning = [row for row in due_rows if row.status in ("learning", "relearning")]
+    reviews = [row for row in due_rows if row.status == "review" and row.due_at <= now]
+    learning_now = [row for row in learning if row.due_at <= now]
+    new_query = (select(Question).join(Bank)
+                 .outerjoin(Card, and_(Card.question_id == Question.id, Card.user_id == user_id))
+                 .where(deck.condition(), or_(Card.id.is_(None), and_(Card.status == "new", _visible(user_id, now)))))
     new_count = 0
     if new_left:
-        new_count = min(new_left, db.session.scalar(select(func.count()).select_from(
-            select(Question.id).join(Bank).outerjoin(Card, and_(Card.question_id == Question.id, Card.user_id == user_id))
-            .where(deck.condition(), or_(Card.id.is_(None), and_(Card.status == "new", _visible(user_id, now))))
-            .subquery())) or 0)
+        new_count = min(new_left, db.session.scalar(
+            select(func.count()).select_from(new_query.with_only_columns(Question.id).subquery())) or 0)
     counts = Counts(len(learning_now), min(len(reviews), reviews_left), new_count)
 
-    choice: tuple[Card | None, Question, str] | None = None
+    chosen_id: int | None = None
+    kind = "new"
     if learning_now:
-        choice = (*learning_now[0], "learning")
+        chosen_id, kind = learning_now[0].id, "learning"
     elif reviews and reviews_left:
-        card, question = min(reviews, key=lambda cq: (
-            scheduling.retrievability(cq[0].state, now, sched), cq[0].due_at, cq[1].bank_id, cq[1].position))
-        choice = (card, question, "review")
-    elif new_count:
-        question = db.session.scalar(
-            select(Question).join(Bank).outerjoin(Card, and_(Card.question_id == Question.id, Card.user_id == user_id))
-            .where(deck.condition(), or_(Card.id.is_(None), and_(Card.status == "new", _visible(user_id, now))))
-            .order_by(Question.bank_id, Question.position).limit(1))
-        if question is not None:
-            choice = (None, question, "new")
-    else:
-        soon = [(c, q) for c, q in learning if c.due_at <= now + LEARN_AHEAD]
+        # lowest retrievability first; ties keep the due order
+        chosen_id = min(reviews, key=lambda row: scheduling.retrievability_at(
+            row.stability, row.last_review_at, now, sched)).id
+        kind = "review"
+    elif not new_count:
+        soon = [row for row in learning if row.due_at <= now + LEARN_AHEAD]
         if soon:
-            choice = (*soon[0], "learning")
-    if choice is None:
-        return None
+            chosen_id, kind = soon[0].id, "learning"
+        else:
+            return None
+    choice: tuple[Card | None, Question, str] | None = None
+    if chosen_id is not None:
+        card = db.session.get(Card, chosen_id)
+        assert card is not None
+        question = db.session.get(Question, card.question_id)
+        assert question is not None
+        choice = (card, question, kind)
+    else:
+        question = db.session.scalar(new_query.order_by(Question.bank_id, Question.position).limit(1))
+        if question is None:
+            return None
+        choice = (None, question, "new")
     card, question, kind = choice
     state = card.state if card is not None else None
     intervals = {r: scheduling.format_interval(d) for r, d in scheduling.preview(state or None, now, sched).items()}

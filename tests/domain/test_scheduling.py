@@ -46,6 +46,15 @@ def test_preview_matches_what_each_rating_gives() -> None:
     assert shown[1] < shown[2] <= shown[3] < shown[4]
 
 
+def test_retrievability_from_columns_equals_from_state() -> None:
+    sched = scheduling.scheduler()
+    reviewed = scheduling.review(scheduling.review(None, 3, START, sched).state, 4, START + timedelta(days=2), sched)
+    for days in (0, 3, 40):
+        now = START + timedelta(days=days)
+        assert scheduling.retrievability_at(reviewed.stability, START + timedelta(days=2), now, sched) == \
+            scheduling.retrievability(reviewed.state, now, sched)
+
+
 def test_retrievability_falls_with_time() -> None:
     sched = scheduling.scheduler()
     state = scheduling.review(scheduling.review(None, 3, START, sched).state, 3, START + timedelta(days=1), sched).state

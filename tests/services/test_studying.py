@@ -56,11 +56,13 @@ def test_learning_first_then_lowest_retrievability_reviews_then_new(app: Flask, 
         sched = studying.scheduler_for(learner)
         old = NOW - timedelta(days=40)
         # two review cards: one reviewed long ago (low retrievability), one recently
-        for qid, last in (("ex-mcq", old), ("ex-multi", NOW - timedelta(days=8))):
+        # ex-multi comes after ex-mcq in the bank but was reviewed longer ago: it goes first
+        for qid, last in (("ex-mcq", NOW - timedelta(days=8)), ("ex-multi", old)):
             card = fsrs.Card(card_id=1, state=fsrs.State.Review, step=None, stability=5.0, difficulty=5.0,
                              due=NOW - timedelta(days=1), last_review=last)
             db.session.add(Card(user_id=learner, question_id=qid, state=card.to_dict(), status="review",
-                                due_at=card.due, stability=5.0, reps=3, lapses=0, version=3, suspended=False))
+                                due_at=card.due, stability=5.0, last_review_at=last, reps=3, lapses=0, version=3,
+                                suspended=False))
         learning = fsrs.Card(card_id=2, state=fsrs.State.Learning, step=1, stability=1.0, difficulty=5.0,
                              due=NOW - timedelta(minutes=1), last_review=NOW - timedelta(minutes=11))
         db.session.add(Card(user_id=learner, question_id="ex-short", state=learning.to_dict(), status="learning",
@@ -73,7 +75,7 @@ def test_learning_first_then_lowest_retrievability_reviews_then_new(app: Flask, 
             assert card is not None
             order.append((card.kind, card.question.id))
             studying.grade(learner, card.question.id, 3, card.card.version if card.card else 0, NOW)
-        assert order == [("learning", "ex-short"), ("review", "ex-mcq"), ("review", "ex-multi"), ("new", "ex-truefalse")]
+        assert order == [("learning", "ex-short"), ("review", "ex-multi"), ("review", "ex-mcq"), ("new", "ex-truefalse")]
 
 
 def test_the_day_cut_off_decides_when_new_cards_return(app: Flask, learner: int) -> None:
