@@ -25,7 +25,8 @@ def scheduler(desired_retention: float = 0.9, parameters: Sequence[float] | None
 
 
 def _card(state: dict[str, Any] | None, now: datetime) -> fsrs.Card:
-    return fsrs.Card.from_dict(state) if state else fsrs.Card(due=now)  # type: ignore[arg-type]
+    # An explicit card_id: py-fsrs otherwise sleeps 1 ms per new Card to make ids unique.
+    return fsrs.Card.from_dict(state) if state else fsrs.Card(card_id=0, due=now)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,8 @@ def retrievability_at(stability: float | None, last_review: datetime | None, now
     """Probability of recall now from a card's stability and last review (0 if never reviewed)."""
     if stability is None or last_review is None:
         return 0.0
-    return float(sched.get_card_retrievability(fsrs.Card(stability=stability, last_review=last_review), now))
+    card = fsrs.Card(card_id=0, stability=stability, last_review=last_review)
+    return float(sched.get_card_retrievability(card, now))
 
 
 def format_interval(delta: timedelta) -> str:
