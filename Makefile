@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install install-test check-banks serve-prod clean
+.PHONY: run test install install-test check-banks serve-prod clean bench bench-profile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,22 @@ serve-prod: install
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/flask --app wsgi banks sync
 	$(BIN)/gunicorn --workers 4 --bind $(HOST):$(PORT) wsgi:app
+
+## make bench: the study loop under load on SQLite and PostgreSQL (see bench/README.md).
+## JSON lines on stdout and in bench/results/latest.jsonl; BENCH_ARGS="--db sqlite --rebuild" etc.
+## (stdout carries only the JSON lines: installing and progress go to stderr)
+bench:
+	@$(MAKE) --no-print-directory install >&2
+	@$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[bench]'
+	touch $@
+
+## make bench-profile: the same, plus a pyinstrument profile of the study requests in bench/results/
+bench-profile:
+	@$(MAKE) --no-print-directory $(VENV)/.installed-bench >&2
+	@$(BIN)/python bench/run.py --profile $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

@@ -11,6 +11,7 @@ from typing import Any
 
 import fsrs
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import contains_eager
 
 from ..domain import scheduling
 from ..extensions import db
@@ -141,7 +142,7 @@ def apply_review(user_id: int, question_id: str, rating: int, now: datetime, *, 
                     version_before=before["version"])
     db.session.add(log)
     db.session.flush()
-    db.session.refresh(card)
+    db.session.expire(card)  # the UPDATE bypassed the session; reload on next use
     return log
 
 
@@ -296,13 +297,13 @@ def next_card(user_id: int, deck: Deck, now: datetime) -> NextCard | None:
             return None
     choice: tuple[Card | None, Question, str] | None = None
     if chosen_id is not None:
-        card = db.session.get(Card, chosen_id)
-        assert card is not None
-        question = db.session.get(Question, card.question_id)
-        assert question is not None
-        choice = (card, question, kind)
+        row = db.session.execute(
+            select(Card, Question).join(Question, Card.question_id == Question.id).join(Bank)
+            .options(contains_eager(Question.bank)).where(Card.id == chosen_id)).one()
+        choice = (row[0], row[1], kind)
     else:
-        question = db.session.scalar(new_query.order_by(Question.bank_id, Question.position).limit(1))
+        question = db.session.scalar(new_query.options(contains_eager(Question.bank))
+                                     .order_by(Question.bank_id, Question.position).limit(1))
         if question is None:
             return None
         choice = (None, question, "new")

@@ -104,3 +104,18 @@ def test_intervals_in_words(delta: timedelta, words: str) -> None:
 def test_rating_out_of_range_is_refused() -> None:
     with pytest.raises(ValueError):
         scheduling.review(None, 5, START, scheduling.scheduler())
+
+
+def test_scheduling_never_sleeps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """py-fsrs sleeps 1 ms for every Card made without an id; the study loop must not pay that."""
+    import time
+
+    def no_sleep(seconds: float) -> None:
+        raise AssertionError(f"slept {seconds} s")
+
+    monkeypatch.setattr(time, "sleep", no_sleep)
+    sched = scheduling.scheduler()
+    scheduling.preview(None, START, sched)
+    state = scheduling.review(None, 3, START, sched).state
+    scheduling.preview(state, START + timedelta(days=1), sched)
+    scheduling.retrievability_at(3.0, START, START + timedelta(days=2), sched)

@@ -41,16 +41,19 @@ def _deck_title(deck: studying.Deck) -> str:
     return f"{title} · #{deck.tag}" if deck.tag else title
 
 
-def _context(deck: studying.Deck, reveal: bool = False, message: str | None = None) -> dict[str, Any]:
-    user = current_learner()
+def _context(deck: studying.Deck, reveal: bool = False, message: str | None = None,
+             user_id: int | None = None) -> dict[str, Any]:
+    if user_id is None:
+        user = current_learner()
+        user_id = user.id if user else None
     now = utcnow()
-    upcoming = studying.next_card(user.id, deck, now) if user else None
+    upcoming = studying.next_card(user_id, deck, now) if user_id else None
     return {
         "deck": deck, "deck_args": _deck_args(deck), "deck_title": _deck_title(deck), "next": upcoming,
         "reveal": reveal and upcoming is not None, "types": QUESTION_TYPES, "ratings": scheduling.RATINGS,
         "grade_form": GradeForm(), "action_form": ActionForm(), "message": message,
-        "tomorrow": studying.due_tomorrow(user.id, deck, now) if user and upcoming is None else None,
-        "visitor": user is None, "shown_at": int(now.timestamp() * 1000),
+        "tomorrow": studying.due_tomorrow(user_id, deck, now) if user_id and upcoming is None else None,
+        "visitor": user_id is None, "shown_at": int(now.timestamp() * 1000),
     }
 
 
@@ -70,9 +73,9 @@ def start() -> Response:
     return redirect(url_for("study.study", **_deck_args(_deck())), 303)
 
 
-def _after_action(deck: studying.Deck, message: str | None = None) -> str | Response:
+def _after_action(deck: studying.Deck, message: str | None = None, user_id: int | None = None) -> str | Response:
     if _is_htmx():
-        return render_template("study/_card.html", **_context(deck, message=message))
+        return render_template("study/_card.html", **_context(deck, message=message, user_id=user_id))
     if message:
         flash(message, "error")
     return redirect(url_for("study.study", **_deck_args(deck)), 303)
@@ -84,17 +87,17 @@ def grade() -> str | tuple[str, int] | Response:
     form = GradeForm()
     if not form.validate_on_submit():
         return _after_action(deck, "That grade could not be read; please grade the card again.")
-    user = ensure_learner()
+    user_id = ensure_learner().id
     now = utcnow()
     duration = None
     if form.shown_at.data and form.shown_at.data.isdigit():
         duration = max(0, min(int(now.timestamp() * 1000) - int(form.shown_at.data), 3_600_000))
     try:
-        studying.grade(user.id, form.question_id.data or "", form.rating.data or 0, form.version.data or 0,
+        studying.grade(user_id, form.question_id.data or "", form.rating.data or 0, form.version.data or 0,
                        now, duration_ms=duration)
     except studying.StudyError as exc:
-        return _after_action(deck, str(exc))
-    return _after_action(deck)
+        return _after_action(deck, str(exc), user_id)
+    return _after_action(deck, user_id=user_id)
 
 
 @bp.route("/undo", methods=["POST"])
