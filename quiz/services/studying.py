@@ -72,6 +72,22 @@ def active_parameters(user_id: int) -> list[float] | None:
         select(ParameterSet.parameters).where(ParameterSet.user_id == user_id, ParameterSet.active.is_(True)))
 
 
+@dataclass(frozen=True)
+class Profile:
+    """A learner's settings and the scheduler built from them, loaded once per request."""
+
+    user_id: int
+    settings: LearnerSettings
+    scheduler: fsrs.Scheduler
+
+
+def profile(user_id: int) -> Profile:
+    settings = get_settings(user_id)
+    if settings in db.session:
+        db.session.expunge(settings)  # a read-only copy: a commit later in the request must not expire it
+    return Profile(user_id, settings, scheduler_for(user_id, settings))
+
+
 def scheduler_for(user_id: int, settings: LearnerSettings | None = None) -> fsrs.Scheduler:
     settings = settings or get_settings(user_id)
     return scheduling.scheduler(settings.desired_retention, active_parameters(user_id))
@@ -152,11 +168,12 @@ def record_quiz_answer(user_id: int, question_id: str, correct: bool, now: datet
 
 
 def grade(user_id: int, question_id: str, rating: int, expected_version: int, now: datetime,
-          duration_ms: int | None = None) -> ReviewLog:
+          duration_ms: int | None = None, learner: Profile | None = None) -> ReviewLog:
     """A flashcard grade from the study page, in its own transaction."""
     try:
         log = apply_review(user_id, question_id, rating, now, source="study",
-                           expected_version=expected_version, duration_ms=duration_ms)
+                           expected_version=expected_version, duration_ms=duration_ms,
+                           sched=learner.scheduler if learner else None)
         db.session.commit()
         return log
     except Exception:
@@ -248,14 +265,14 @@ def _visible(user_id: int, now: datetime) -> Any:
                 or_(Card.buried_until.is_(None), Card.buried_until <= now))
 
 
-def next_card(user_id: int, deck: Deck, now: datetime) -> NextCard | None:
+def next_card(user_id: int, deck: Deck, now: datetime, learner: Profile | None = None) -> NextCard | None:
     """The card to show now, or None when the learner is done for today.
 
     Due learning/relearning cards first, then due reviews (lowest retrievability first),
     then new cards up to the daily limit; reviews within the daily review limit.
     """
-    settings = get_settings(user_id)
-    sched = scheduler_for(user_id, settings)
+    learner = learner or profile(user_id)
+    settings, sched = learner.settings, learner.scheduler
     day_start = scheduling.study_day_start(now, settings.timezone, settings.day_cutoff_hour)
     day_end = scheduling.next_day_start(now, settings.timezone, settings.day_cutoff_hour)
     new_done, reviews_done = _today_counts(user_id, day_start)

@@ -42,12 +42,13 @@ def _deck_title(deck: studying.Deck) -> str:
 
 
 def _context(deck: studying.Deck, reveal: bool = False, message: str | None = None,
-             user_id: int | None = None) -> dict[str, Any]:
-    if user_id is None:
+             learner: studying.Profile | None = None) -> dict[str, Any]:
+    if learner is None:
         user = current_learner()
-        user_id = user.id if user else None
+        learner = studying.profile(user.id) if user else None
+    user_id = learner.user_id if learner else None
     now = utcnow()
-    upcoming = studying.next_card(user_id, deck, now) if user_id else None
+    upcoming = studying.next_card(learner.user_id, deck, now, learner) if learner else None
     return {
         "deck": deck, "deck_args": _deck_args(deck), "deck_title": _deck_title(deck), "next": upcoming,
         "reveal": reveal and upcoming is not None, "types": QUESTION_TYPES, "ratings": scheduling.RATINGS,
@@ -73,9 +74,10 @@ def start() -> Response:
     return redirect(url_for("study.study", **_deck_args(_deck())), 303)
 
 
-def _after_action(deck: studying.Deck, message: str | None = None, user_id: int | None = None) -> str | Response:
+def _after_action(deck: studying.Deck, message: str | None = None,
+                  learner: studying.Profile | None = None) -> str | Response:
     if _is_htmx():
-        return render_template("study/_card.html", **_context(deck, message=message, user_id=user_id))
+        return render_template("study/_card.html", **_context(deck, message=message, learner=learner))
     if message:
         flash(message, "error")
     return redirect(url_for("study.study", **_deck_args(deck)), 303)
@@ -87,17 +89,17 @@ def grade() -> str | tuple[str, int] | Response:
     form = GradeForm()
     if not form.validate_on_submit():
         return _after_action(deck, "That grade could not be read; please grade the card again.")
-    user_id = ensure_learner().id
+    learner = studying.profile(ensure_learner().id)
     now = utcnow()
     duration = None
     if form.shown_at.data and form.shown_at.data.isdigit():
         duration = max(0, min(int(now.timestamp() * 1000) - int(form.shown_at.data), 3_600_000))
     try:
-        studying.grade(user_id, form.question_id.data or "", form.rating.data or 0, form.version.data or 0,
-                       now, duration_ms=duration)
+        studying.grade(learner.user_id, form.question_id.data or "", form.rating.data or 0,
+                       form.version.data or 0, now, duration_ms=duration, learner=learner)
     except studying.StudyError as exc:
-        return _after_action(deck, str(exc), user_id)
-    return _after_action(deck, user_id=user_id)
+        return _after_action(deck, str(exc), learner)
+    return _after_action(deck, learner=learner)
 
 
 @bp.route("/undo", methods=["POST"])
