@@ -228,3 +228,14 @@ def test_server_error_shows_a_friendly_page(app: Flask) -> None:
 def test_health_endpoint(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200 and response.get_data(as_text=True) == "ok\n"
+
+
+@pytest.mark.parametrize("url", ["/", "/auth/login", "/auth/register", "/account", "/quiz/new", "/study",
+                                 "/study/settings", "/progress", "/banks/examples"])
+def test_every_page_has_a_plain_title(client: FlaskClient, banks: None, auth: AuthActions,
+                                      create_user: Callable[..., User], url: str) -> None:
+    create_user("learner@example.org")
+    auth.login()
+    html = page(client, url)
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and title.endswith(" · Study") and len(title) < 120, title
