@@ -29,6 +29,10 @@ def _hash(password: str) -> str:
     return generate_password_hash(password, method=method)
 
 
+def get_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
 def email_taken(email: str) -> bool:
     return db.session.scalar(select(User.id).where(User.email == normalize_email(email))) is not None
 

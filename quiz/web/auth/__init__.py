@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-from ...extensions import db, login_manager
+from ...extensions import login_manager
 from ...models import User
+from ...services import accounts
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return accounts.get_user(int(user_id)) if user_id.isdigit() else None
 
 
 def init_app(app: Flask) -> None:
