@@ -144,3 +144,21 @@ def test_refresh_in_the_middle_loses_nothing(page: Any, live_server: LiveServer)
     first_prompt = page.inner_text("form.quiz-item .prompt")
     page.reload()
     assert page.inner_text("form.quiz-item .prompt") == first_prompt
+
+
+def test_test_mode_ends_on_the_results_page(page: Any, live_server: LiveServer) -> None:
+    bank = questions_by_prompt(live_server)
+    page.goto(live_server("/quiz/new?bank=examples"))
+    page.check("input[value=mcq]")
+    page.check("input[value=truefalse]")
+    page.get_by_label("Test — see the answers at the end").check()
+    page.get_by_role("button", name="Start the quiz").click()
+    for done in range(1, 3):
+        page.wait_for_selector("form.quiz-item")
+        answer_with_keyboard(page, find_question(page, bank))
+        assert page.locator("#feedback").count() == 0  # test mode: no feedback on the way
+        page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_url("**/results")
+    assert "2 of 2" in page.inner_text(".result-summary") and "100 %" in page.inner_text(".result-summary")
+    assert page.locator(".feedback").count() == 2
+    assert_accessible(page)
