@@ -281,3 +281,10 @@ def test_history_on_the_account_page(client: FlaskClient, banks: None) -> None:
     start(client, count="2")
     html = client.get("/account").get_data(as_text=True)
     assert "Your quizzes" in html and "Example bank — every question type" in html and "(in progress)" in html
+
+
+def test_feedback_says_a_date_as_a_reader_would(app: Flask, client: FlaskClient, banks: None) -> None:
+    attempt_id = start(client, types=["date"])
+    response = post_answer(client, attempt_id, 0, {"year": "2013", "month": "1"}, htmx=True)
+    html = response.get_data(as_text=True)
+    assert "<dt>Your answer</dt><dd>January 2013</dd>" in html

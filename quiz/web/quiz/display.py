@@ -6,11 +6,18 @@ from typing import Any
 
 from flask import Flask
 
+from ...domain.dates import DateFormatError, PartialDate
 
-def response_text(response: Any) -> str:
-    """A learner's stored response in words."""
+
+def response_text(response: Any, qtype: str | None = None) -> str:
+    """A learner's stored response in words (a date as a reader says it)."""
     if response is None or response == "" or response == [] or response == {}:
         return "(no answer)"
+    if qtype == "date" and isinstance(response, str):
+        try:
+            return PartialDate.parse(response).human()
+        except DateFormatError:
+            return response
     if isinstance(response, bool):
         return "True" if response else "False"
     if isinstance(response, list):
