@@ -6,11 +6,12 @@ is adding a class here (and its templates); nothing else changes.
 """
 from __future__ import annotations
 
+import random
 import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Mapping
 
 from .answers import How, match_text, parse_number
 from .dates import DateFormatError, PartialDate
@@ -20,6 +21,36 @@ from .yamldoc import Map
 Data = dict[str, Any]
 
 CLOZE_GAP = re.compile(r"\{\{(.*?)\}\}")
+Shown = dict[str, Any]  # what a quiz shows for a question: shuffled options, blanks… never the answer
+Form = Mapping[str, list[str]]  # submitted form fields, each with its list of values
+
+
+def _shuffled(items: list[str], rng: random.Random, avoid_identity: bool = False) -> list[str]:
+    result = list(items)
+    rng.shuffle(result)
+    if avoid_identity and len(set(items)) > 1:
+        while result == items:
+            rng.shuffle(result)
+    return result
+
+
+def _one(form: Form, name: str) -> str:
+    values = form.get(name) or [""]
+    return values[0].strip()
+
+
+def cloze_segments(prompt: str) -> list[dict[str, Any]]:
+    """The prompt cut into text and numbered gaps, without the gaps' answers."""
+    segments: list[dict[str, Any]] = []
+    last = 0
+    for index, match in enumerate(CLOZE_GAP.finditer(prompt)):
+        if match.start() > last:
+            segments.append({"text": prompt[last:match.start()]})
+        segments.append({"gap": index})
+        last = match.end()
+    if last < len(prompt):
+        segments.append({"text": prompt[last:]})
+    return segments
 
 
 @dataclass(frozen=True)
@@ -95,6 +126,14 @@ class QuestionType:
         """The prompt as shown before answering (never revealing the answer)."""
         return prompt
 
+    def present(self, prompt: str, data: Data, rng: random.Random) -> Shown:
+        """What a quiz shows for the question besides its prompt; never the answer."""
+        return {}
+
+    def read_response(self, form: Form, shown: Shown) -> Any:
+        """The learner's response from the submitted form, in the shape `grade` expects."""
+        return _one(form, "answer")[:500]
+
     def extra_export(self, data: Data) -> Data:
         """Other exported fields (distractors, options…)."""
         return {}
@@ -131,6 +170,13 @@ class Mcq(QuestionType):
     def extra_export(self, data: Data) -> Data:
         return {"distractors": data["distractors"], "options": [data["answer"], *data["distractors"]]}
 
+    def present(self, prompt: str, data: Data, rng: random.Random) -> Shown:
+        return {"options": _shuffled([data["answer"], *data["distractors"]], rng)}
+
+    def read_response(self, form: Form, shown: Shown) -> Any:
+        value = _one(form, "choice")
+        return value if value in shown["options"] else None
+
     def grade(self, data: Data, response: Any) -> Grade:
         """Right when the chosen option (a text) is the answer."""
         the_answer = f"The answer is {_q(data['answer'])}."
@@ -164,6 +210,13 @@ class Multi(QuestionType):
 
     def extra_export(self, data: Data) -> Data:
         return {"distractors": data["distractors"], "options": [*data["answers"], *data["distractors"]]}
+
+    def present(self, prompt: str, data: Data, rng: random.Random) -> Shown:
+        return {"options": _shuffled([*data["answers"], *data["distractors"]], rng)}
+
+    def read_response(self, form: Form, shown: Shown) -> Any:
+        picked = set(form.get("choice") or [])
+        return [option for option in shown["options"] if option in picked]
 
     def grade(self, data: Data, response: Any) -> Grade:
         """(right picks − wrong picks) / number of right answers, never below 0."""
@@ -215,6 +268,9 @@ class TrueFalse(QuestionType):
 
     def answer_text(self, data: Data) -> str:
         return "True" if data["answer"] else "False"
+
+    def read_response(self, form: Form, shown: Shown) -> Any:
+        return {"true": True, "false": False}.get(_one(form, "choice"))
 
     def grade(self, data: Data, response: Any) -> Grade:
         """Right when the response (True, False or None) is the answer."""
@@ -284,6 +340,9 @@ class Number(QuestionType):
     def extra_export(self, data: Data) -> Data:
         return {"tolerance": data["tolerance"], "unit": data["unit"]}
 
+    def present(self, prompt: str, data: Data, rng: random.Random) -> Shown:
+        return {"unit": data.get("unit")}
+
     def grade(self, data: Data, response: Any) -> Grade:
         """Right when the typed number is within the tolerance of the answer (a unit typed after it is ignored)."""
         answer = Decimal(str(data["answer"]))
@@ -330,6 +389,20 @@ class Date(QuestionType):
 
     def extra_export(self, data: Data) -> Data:
         return {"tolerance": data["tolerance"], "precision": data["precision"]}
+
+    def present(self, prompt: str, data: Data, rng: random.Random) -> Shown:
+        return {"precision": data["precision"]}
+
+    def read_response(self, form: Form, shown: Shown) -> Any:
+        """YYYY, YYYY-MM or YYYY-MM-DD from the fields asked; stops at the first one left blank."""
+        names = {"year": ["year"], "month": ["year", "month"], "day": ["year", "month", "day"]}[shown["precision"]]
+        parts: list[str] = []
+        for name in names:
+            value = _one(form, name)
+            if not value:
+                break
+            parts.append(value.zfill(2) if parts else value)
+        return "-".join(parts)
 
     def grade(self, data: Data, response: Any) -> Grade:
         """Right when the typed date is within the tolerance, counted in the question's precision
@@ -419,6 +492,18 @@ class Order(QuestionType):
     def extra_export(self, data: Data) -> Data:
         return {"items": data["items"]}
 
+    def present(self, prompt: str, data: Data, rng: random.Random) -> Shown:
+        return {"items": _shuffled([item["text"] for item in data["items"]], rng, avoid_identity=True)}
+
+    def read_response(self, form: Form, shown: Shown) -> Any:
+        items = shown["items"]
+
+        def position(index: int) -> tuple[int, int]:
+            value = _one(form, f"pos-{index}")
+            return (int(value) if value.isdigit() else len(items) + 1, index)
+
+        return [items[i] for i in sorted(range(len(items)), key=position)]
+
     def grade(self, data: Data, response: Any) -> Grade:
         """The share of pairs of events put in the right relative order (Kendall-style). A
         missing or repeated event loses every pair it is in; an unknown one is reported and
@@ -507,6 +592,19 @@ class Match(QuestionType):
         return {"pairs": data["pairs"], "distractors": data["distractors"],
                 "options": [*(p["right"] for p in data["pairs"]), *data["distractors"]]}
 
+    def present(self, prompt: str, data: Data, rng: random.Random) -> Shown:
+        lefts = [pair["left"] for pair in data["pairs"]]
+        rights = [pair["right"] for pair in data["pairs"]] + list(data.get("distractors", []))
+        return {"lefts": _shuffled(lefts, rng), "rights": _shuffled(rights, rng)}
+
+    def read_response(self, form: Form, shown: Shown) -> Any:
+        result = {}
+        for index, left in enumerate(shown["lefts"]):
+            value = _one(form, f"match-{index}")
+            if value in shown["rights"]:
+                result[left] = value
+        return result
+
     def grade(self, data: Data, response: Any) -> Grade:
         """The share of left items matched with their right item."""
         pairs: list[dict[str, str]] = data["pairs"]
@@ -559,6 +657,12 @@ class Cloze(QuestionType):
     def extra_export(self, data: Data) -> Data:
         return {"gaps": data["gaps"], "fuzzy": data["fuzzy"]}
 
+    def present(self, prompt: str, data: Data, rng: random.Random) -> Shown:
+        return {"segments": cloze_segments(prompt), "gaps": len(data["gaps"])}
+
+    def read_response(self, form: Form, shown: Shown) -> Any:
+        return [_one(form, f"gap-{index}")[:200] for index in range(shown["gaps"])]
+
     def grade(self, data: Data, response: Any) -> Grade:
         """The share of gaps filled right, each graded like a short answer (a near miss is
         refused when it is at least as close to another gap's answer)."""
@@ -604,6 +708,9 @@ class Card(QuestionType):
 
     def answer(self, data: Data) -> Any:
         return data["back"]
+
+    def read_response(self, form: Form, shown: Shown) -> Any:
+        return {"yes": True, "no": False}.get(_one(form, "knew"))
 
     def grade(self, data: Data, response: Any) -> Grade:
         """1.0 when the learner says they knew it, else 0."""

@@ -9,8 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..domain.question_types import Grade, grade
-from ..domain.quiz_items import Shown, present
+from ..domain.question_types import QUESTION_TYPES, Grade, Shown, grade
 from ..extensions import db
 from ..models import Attempt, AttemptAnswer, Bank, Question, QuestionTag, User
 from . import studying
@@ -98,7 +97,8 @@ def questions_of(attempt: Attempt) -> list[Question]:
 
 def shown(attempt: Attempt, question: Question) -> Shown:
     """What this attempt shows for the question: shuffled once per attempt, the same on every refresh."""
-    return present(question.type, question.prompt, question.data, random.Random(f"{attempt.seed}:{question.id}"))
+    rng = random.Random(f"{attempt.seed}:{question.id}")
+    return QUESTION_TYPES[question.type].present(question.prompt, question.data, rng)
 
 
 def answers_by_question(attempt: Attempt) -> dict[str, AttemptAnswer]:

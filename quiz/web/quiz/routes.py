@@ -9,7 +9,6 @@ from werkzeug import Response
 from wtforms.fields.choices import SelectChoice
 
 from ...domain.question_types import QUESTION_TYPES
-from ...domain.quiz_items import read_response
 from ...models import Attempt
 from ...models.types import utcnow
 from ...services import catalog, quizzes
@@ -126,7 +125,8 @@ def answer_item(attempt_id: int, position: int) -> str | tuple[str, int] | Respo
     if not 0 <= position < len(attempt.question_ids):
         abort(404)
     question = quizzes.questions_of(attempt)[position]
-    response = read_response(question.type, request.form.to_dict(flat=False), quizzes.shown(attempt, question))
+    response = QUESTION_TYPES[question.type].read_response(request.form.to_dict(flat=False),
+                                                         quizzes.shown(attempt, question))
     try:
         quizzes.submit_answer(attempt, position, response, utcnow())
     except quizzes.TimeUp as exc:
