@@ -90,7 +90,8 @@ def _step_context(attempt: Attempt, position: int, error: str | None = None) -> 
     questions = quizzes.questions_of(attempt)
     answers = quizzes.answers_by_question(attempt)
     answered = answers.get(attempt.question_ids[position])
-    item_position = position if answered is None else quizzes.next_position(attempt)
+    upcoming = quizzes.next_position(attempt)
+    item_position = position if answered is None else upcoming
     over = quizzes.is_over(attempt, now)
     item = questions[item_position] if item_position is not None and not over else None
     return {
@@ -98,7 +99,7 @@ def _step_context(attempt: Attempt, position: int, error: str | None = None) -> 
         "answered_count": len(answers), "feedback_question": questions[position] if answered else None,
         "feedback": answered if attempt.mode == "practice" else None, "saved": answered is not None,
         "item": item, "item_position": item_position, "shown": quizzes.shown(attempt, item) if item else None,
-        "types": QUESTION_TYPES, "error": error, "over": over and quizzes.next_position(attempt) is not None,
+        "types": QUESTION_TYPES, "error": error, "over": over and upcoming is not None,
         "seconds_left": int((attempt.deadline_at - now).total_seconds()) if attempt.deadline_at else None,
         "action_form": ActionForm(),
         "reveal": request.args.get("reveal") == "1" and item is not None and item_position == position,

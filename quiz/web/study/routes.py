@@ -10,7 +10,7 @@ from werkzeug import Response
 from ...domain import scheduling
 from ...domain.question_types import QUESTION_TYPES
 from ...models.types import utcnow
-from ...services import catalog, quizzes, studying
+from ...services import catalog, optimizing, quizzes, studying
 from ..auth.forms import ActionForm
 from ..auth.learner import current_learner, ensure_learner
 from . import bp
@@ -152,8 +152,6 @@ def settings() -> str | tuple[str, int] | Response:
 
 
 def _optimizer_context(user_id: int) -> dict[str, Any]:
-    from ...services import optimizing
-
     return {"review_count": optimizing.review_count(user_id), "min_reviews": optimizing.MIN_REVIEWS,
             "parameter_sets": optimizing.history(user_id), "action_form": ActionForm(),
             "suspended": studying.suspended_questions(user_id), "types": QUESTION_TYPES}
@@ -172,8 +170,6 @@ def unsuspend() -> Response:
 @bp.route("/settings/optimize", methods=["POST"])
 @login_required
 def optimize() -> Response:
-    from ...services import optimizing
-
     try:
         result = optimizing.optimize(current_user.id, utcnow())
     except optimizing.NotEnoughReviews as exc:
