@@ -130,13 +130,10 @@ async def study_worker(client: Client, learners: list[int], cookies: dict[int, s
         learner = active[(turn // session) % len(active)]  # `session` cards in a row, then the next learner
         turn += 1
         headers = {"HX-Request": "true", "Cookie": f"session={cookies[learner]}"}
-        try:
-            status, head, body, elapsed = await client.request("GET", "/study?reveal=1", headers)
-        except OSError as exc:
-            stats.errors[f"connection: {type(exc).__name__}"] += 1
+        result = await _timed(client, stats, "get", "GET", "/study?reveal=1", headers, learner, cookies)
+        if result is None:
             continue
-        stats.latencies["get"].append(elapsed)
-        _follow_cookie(head, learner, cookies, stats)
+        status, body = result
         if status != 200:
             stats.errors[f"GET /study status {status}"] += 1
             continue
@@ -157,19 +154,30 @@ async def study_worker(client: Client, learners: list[int], cookies: dict[int, s
                           "shown_at": int(time.time() * 1000) - rng.randint(2000, 9000)}).encode()
         headers = {"HX-Request": "true", "Cookie": f"session={cookies[learner]}",
                    "Content-Type": "application/x-www-form-urlencoded"}
-        try:
-            status, head, body, elapsed = await client.request("POST", "/study/grade", headers, form)
-        except OSError as exc:
-            stats.errors[f"connection: {type(exc).__name__}"] += 1
+        result = await _timed(client, stats, "post", "POST", "/study/grade", headers, learner, cookies, form)
+        if result is None:
             continue
-        stats.latencies["post"].append(elapsed)
-        _follow_cookie(head, learner, cookies, stats)
+        status, body = result
         if status != 200:
             stats.errors[f"POST /study/grade status {status}"] += 1
         elif b'role="alert"' in body:  # the app refused the grade (conflict, unreadable form)
             stats.errors["POST /study/grade refused"] += 1
         else:
             stats.iterations += 1
+
+
+async def _timed(client: Client, stats: Stats, kind: str, method: str, target: str, headers: dict[str, str],
+                 learner: int, cookies: dict[int, str], body: bytes = b"") -> tuple[int, bytes] | None:
+    """One study request: its latency recorded under `kind`, the session cookie followed;
+    None (and an error counted) when the connection failed."""
+    try:
+        status, head, response, elapsed = await client.request(method, target, headers, body)
+    except OSError as exc:
+        stats.errors[f"connection: {type(exc).__name__}"] += 1
+        return None
+    stats.latencies[kind].append(elapsed)
+    _follow_cookie(head, learner, cookies, stats)
+    return status, response
 
 
 def _follow_cookie(head: bytes, learner: int, cookies: dict[int, str], stats: Stats) -> None:
