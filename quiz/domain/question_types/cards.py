@@ -1,0 +1,32 @@
+"""Flashcards: the learner reveals the back and says whether they knew it."""
+from __future__ import annotations
+
+from typing import Any
+
+from ..fields import Fields
+from .base import Data, Form, Grade, QuestionType, Shown, _one
+
+
+class Card(QuestionType):
+    name = "card"
+    label = "Flashcard"
+    fields = ("back",)
+
+    def read(self, f: Fields, prompt: str | None) -> Data:
+        return {"back": f.text("back")}
+
+    def answer(self, data: Data) -> Any:
+        return data["back"]
+
+    def read_response(self, form: Form, shown: Shown) -> Any:
+        return {"yes": True, "no": False}.get(_one(form, "knew"))
+
+    def grade(self, data: Data, response: Any) -> Grade:
+        """1.0 when the learner says they knew it, else 0."""
+        if response is True:
+            return Grade(1.0)
+        if response is False:
+            return Grade(0.0)
+        if response is None:
+            return Grade(0.0, ("No answer was given.",))
+        return Grade(0.0, ("Please say whether you knew it.",))
