@@ -40,6 +40,8 @@ MIN_ANSWERS_FOR_LINT = 30
 TOO_EASY_FACILITY = 0.95
 TOO_HARD_FACILITY = 0.10
 WEAK_DISCRIMINATION = 0.20
+# Moodle's report marks a question "dubious" when its discriminative efficiency is below 15 %.
+DUBIOUS_EFFICIENCY = 0.15
 
 
 # --- input -------------------------------------------------------------------------
@@ -138,6 +140,11 @@ class QuestionStatistics:
     @property
     def name(self) -> str:
         return self.label or self.question_id
+
+    @property
+    def is_dubious(self) -> bool:
+        """Moodle's flag: a discriminative efficiency below 15 % (the question may not pull its weight)."""
+        return self.discriminative_efficiency is not None and self.discriminative_efficiency < DUBIOUS_EFFICIENCY
 
 
 @dataclass(frozen=True)

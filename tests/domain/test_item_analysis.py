@@ -3,6 +3,8 @@ a small fixture (written out beside each value), and against an independent comp
 numpy on larger seeded data; edge cases give None, never NaN or a division by zero."""
 from __future__ import annotations
 
+import dataclasses
+import json
 import math
 import random
 import xml.etree.ElementTree as ET
@@ -223,6 +225,19 @@ def test_max_marks_other_than_one() -> None:
     assert result.questions[0].standard_deviation == pytest.approx(math.sqrt(0.2))
     assert result.questions[0].discrimination_index == pytest.approx(0.225 / math.sqrt(0.2 * 0.55))
     assert result.quiz.internal_consistency == pytest.approx(0.5625)  # α does not depend on the scale
+
+
+@pytest.mark.parametrize("efficiency, dubious", [(None, False), (-0.5, True), (0.149, True), (0.15, False), (1.0, False)])
+def test_a_question_is_dubious_below_moodles_efficiency_of_15_percent(efficiency: float | None, dubious: bool) -> None:
+    assert dataclasses.replace(stats(), discriminative_efficiency=efficiency).is_dubious is dubious
+
+
+@pytest.mark.parametrize("rows", [FIXTURE, DRAWS, [], FIXTURE[:1]])
+def test_every_figure_goes_to_json_without_nan(rows: list[ia.Attempt]) -> None:
+    """What `flask classes item-analysis --format json` prints: plain numbers, None for undefined."""
+    result = ia.analyse(rows, ITEMS)
+    text = json.dumps(dataclasses.asdict(result), allow_nan=False)
+    assert json.loads(text)["quiz"]["attempts"] == result.quiz.attempts
 
 
 @pytest.mark.parametrize("make, message", [
