@@ -327,11 +327,13 @@ def question_lint(stats: QuestionStatistics, *, min_answers: int = MIN_ANSWERS_F
         found.append(Lint(stats.question_id, kind, message))
 
     answers = charts.plural(n, "answer")
-    if stats.facility is not None and stats.facility >= TOO_EASY_FACILITY:
-        say("too-easy", f"facility {stats.facility:.2f}: too easy ({answers})")
-    elif stats.facility is not None and stats.facility <= TOO_HARD_FACILITY:
-        say("too-hard", f"facility {stats.facility:.2f}: too hard ({answers})")
-    d = stats.discrimination_index
+    # thresholds compare the figures as the messages show them, to two decimals
+    facility = None if stats.facility is None else round(stats.facility, 2)
+    if facility is not None and facility >= TOO_EASY_FACILITY:
+        say("too-easy", f"facility {facility:.2f}: too easy ({answers})")
+    elif facility is not None and facility <= TOO_HARD_FACILITY:
+        say("too-hard", f"facility {facility:.2f}: too hard ({answers})")
+    d = None if stats.discrimination_index is None else round(stats.discrimination_index, 2) + 0.0  # no "-0.00"
     if d is not None and d < 0:
         say("negative-discrimination", f"negative discrimination {d:.2f}: check the key ({answers})")
     elif d is not None and d < WEAK_DISCRIMINATION:

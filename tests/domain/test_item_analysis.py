@@ -347,6 +347,10 @@ OPTIONS_OK = (("Niani", True, 70), ("Gao", False, 30), ("Timbuktu", False, 20))
     (stats(facility=0.97), [("too-easy", "facility 0.97: too easy (120 answers)")]),
     (stats(facility=0.95), [("too-easy", "facility 0.95: too easy (120 answers)")]),  # the threshold itself
     (stats(facility=0.94), []),
+    (stats(facility=0.9496), [("too-easy", "facility 0.95: too easy (120 answers)")]),  # as shown
+    (stats(facility=0.9449), []),
+    (stats(discrimination=-0.004), [("weak-discrimination", ("weak discrimination 0.00: stronger students do "
+                                                            "hardly better than weaker ones (120 answers)"))]),
     (stats(facility=0.08), [("too-hard", "facility 0.08: too hard (120 answers)")]),
     (stats(facility=0.11), []),
     (stats(discrimination=-0.21), [("negative-discrimination",
