@@ -73,7 +73,7 @@ class Attempt:
     """One attempt at a quiz: its responses, at most one per question."""
 
     responses: tuple[Response, ...]
-    attempt_id: str = ""
+    attempt_id: int | str = ""
 
     def __post_init__(self) -> None:
         seen: set[str] = set()
