@@ -11,8 +11,8 @@ from sqlalchemy import ColumnElement, delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from ..models import (ROLES, Attempt, Card, GuestCreation, LearnerSettings, LoginAttempt, ParameterSet, ReviewLog,
-                      StudyBank, User)
+from ..models import (ROLES, Attempt, AttemptAnswer, Card, GuestCreation, LearnerSettings, LoginAttempt,
+                      ParameterSet, ReviewLog, StudyBank, User)
 from ..models.user import new_session_token
 
 
@@ -212,10 +212,38 @@ def merge_guest(guest: User | None, user: User) -> None:
     db.session.execute(update(Attempt).where(Attempt.user_id == guest.id).values(user_id=user.id))
     if db.session.get(LearnerSettings, user.id) is None:
         db.session.execute(update(LearnerSettings).where(LearnerSettings.user_id == guest.id).values(user_id=user.id))
-    for model in (ReviewLog, Card, StudyBank, LearnerSettings, ParameterSet):
-        db.session.execute(delete(model).where(model.user_id == guest.id))
-    db.session.delete(guest)
+    _delete_users([guest.id])
     db.session.commit()
+
+
+def _delete_users(user_ids: list[int]) -> None:
+    """Delete these users and every row of theirs (the caller commits)."""
+    attempts = select(Attempt.id).where(Attempt.user_id.in_(user_ids)).scalar_subquery()
+    db.session.execute(delete(AttemptAnswer).where(AttemptAnswer.attempt_id.in_(attempts)))
+    for model in (Attempt, ReviewLog, Card, StudyBank, LearnerSettings, ParameterSet):
+        db.session.execute(delete(model).where(model.user_id.in_(user_ids)))
+    db.session.execute(delete(User).where(User.id.in_(user_ids)))
+
+
+def purge_guests(inactive_since: datetime, batch: int = 500) -> int:
+    """Delete the guests made before `inactive_since` who did nothing since (no review, quiz,
+    answer, study-list entry or settings change), with all their rows; returns how many."""
+    recent = [
+        select(ReviewLog.user_id).where(ReviewLog.reviewed_at >= inactive_since),
+        select(Card.user_id).where(Card.created_at >= inactive_since),
+        select(Attempt.user_id).where(Attempt.started_at >= inactive_since),
+        select(Attempt.user_id).join(AttemptAnswer).where(AttemptAnswer.answered_at >= inactive_since),
+        select(StudyBank.user_id).where(StudyBank.added_at >= inactive_since),
+        select(LearnerSettings.user_id).where(LearnerSettings.updated_at >= inactive_since),
+    ]
+    query = select(User.id).where(User.is_guest.is_(True), User.created_at < inactive_since)
+    for active in recent:
+        query = query.where(User.id.not_in(active))
+    ids = list(db.session.scalars(query))
+    for start in range(0, len(ids), batch):
+        _delete_users(ids[start:start + batch])
+    db.session.commit()
+    return len(ids)
 
 
 def set_role(email: str, role: str) -> User:
