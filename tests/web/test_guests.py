@@ -66,6 +66,13 @@ def test_guests_per_address_are_limited(app: Flask) -> None:
     assert refused.status_code == 429
     assert "Too many guest accounts were started from your network" in refused.get_data(as_text=True)
     assert users(app) == 3
+    late = visitor(app)  # with htmx: back to the page, which says why
+    token = csrf_token(late, "/banks/examples")
+    response = late.post("/banks/examples/study", data={"csrf_token": token},
+                         headers={"HX-Request": "true", "Referer": "http://localhost/banks/examples"})
+    assert response.status_code == 429 and response.headers["HX-Redirect"] == "/banks/examples"
+    assert "Too many guest accounts" in late.get("/banks/examples").get_data(as_text=True)
+    assert users(app) == 3
     assert start(visitor(app, "198.51.100.31")).status_code == 303  # another address is not held back
     assert users(app) == 4
 

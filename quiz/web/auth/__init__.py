@@ -1,7 +1,9 @@
 """Accounts: register, log in, log out; guests for visitors who start studying."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, render_template
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, flash, render_template, request, url_for
 
 from ...extensions import login_manager
 from ...models import User
@@ -16,8 +18,14 @@ def _load_user(session_id: str) -> User | None:
     return accounts.user_for_session(session_id)
 
 
-def _too_many_guests(error: accounts.TooManyGuests) -> tuple[str, int]:
-    return render_template("errors/error.html", code=429, message=str(error)), 429
+def _too_many_guests(error: accounts.TooManyGuests) -> tuple[str, int, dict[str, str]]:
+    """A page saying why (429); an htmx request, which would not show it, reloads its page with the message."""
+    if request.headers.get("HX-Request") == "true":
+        flash(str(error), "error")
+        back = urlsplit(request.referrer or "")
+        same_site = back.netloc == request.host and back.path.startswith("/")
+        return "", 429, {"HX-Redirect": back.path if same_site else url_for("catalog.index")}
+    return render_template("errors/error.html", code=429, message=str(error)), 429, {}
 
 
 def init_app(app: Flask) -> None:
