@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Collection
 from datetime import datetime, timedelta
-from typing import Collection
 
 from flask import current_app
 from sqlalchemy import ColumnElement, delete, func, select, update

@@ -3,7 +3,8 @@ page log the other devices out, and cookies copied before logging out open nothi
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from playwright.sync_api import expect

@@ -1,8 +1,8 @@
 """Accounts service: equal hashing work for every login, rate limits, purging idle guests."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from typing import Callable
 
 import pytest
 from flask import Flask

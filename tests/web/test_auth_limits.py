@@ -1,16 +1,16 @@
 """Login limits as users meet them: a class behind one address, a guessing address, proxies."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from quiz import create_app
 from quiz import config as quiz_config
+from quiz import create_app
 from quiz.extensions import db
 from quiz.models import LoginAttempt, User
 

@@ -2,8 +2,8 @@
 cookies useless. Pages with per-user state are never cached."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Callable
 
 import pytest
 from flask import Flask
