@@ -41,7 +41,7 @@ NEW_QUESTIONS = 20  # questions each learner has never seen (no row yet): today'
 LOGS_PER_LEARNER = 500  # 2,000 × 500 = 1,000,000 review-log rows
 TENX = 10
 SEED = 20261121
-DATA_VERSION = 2  # bump when the generated rows change: cached databases are then rebuilt
+DATA_VERSION = 3  # bump when the generated rows change: cached databases are then rebuilt
 BANK_ID = "bench"
 SECRET_KEY = "bench-secret-key-not-for-production"
 PASSWORD_HASH = ("pbkdf2:sha256:1000$bench$"  # a fixed hash: nobody logs in, sessions are forged
@@ -55,6 +55,11 @@ PG_PASSWORD = os.environ.get("BENCH_PG_PASSWORD", "quiz")
 PG_DB = "quiz_bench"  # 1×, never written to by a run
 PG_DB_10X = "quiz_bench_10x"
 PG_DB_RUN = "quiz_bench_run"  # a fresh copy of quiz_bench for each load run
+
+
+def session_token(user_id: int) -> str:
+    """A learner's session token (User.session_token): fixed, so the load generator can forge sessions."""
+    return f"bench-{user_id}"
 
 
 def log(message: str) -> None:
@@ -128,7 +133,7 @@ class Rows:
     logs: Iterator[tuple[Any, ...]]
 
 
-USER_COLS = ("id", "email", "password_hash", "role", "is_guest", "created_at")
+USER_COLS = ("id", "email", "password_hash", "role", "is_guest", "created_at", "session_token")
 STUDY_BANK_COLS = ("user_id", "bank_id", "added_at")
 CARD_COLS = ("id", "user_id", "question_id", "state", "reps", "lapses", "due_at", "last_review_at", "stability",
              "created_at", "status", "suspended", "buried_until", "version")
@@ -145,8 +150,8 @@ def generate(now: datetime) -> Rows:
     """Every row, laid out around `now`. Deterministic for a given `now`."""
     rng = random.Random(SEED)
     year_ago = now - timedelta(days=365)
-    users = [(u, f"learner{u:05d}@bench.invalid", PASSWORD_HASH, "learner", False, ts(year_ago - timedelta(days=30)))
-             for u in range(1, LEARNERS + 1)]
+    users = [(u, f"learner{u:05d}@bench.invalid", PASSWORD_HASH, "learner", False, ts(year_ago - timedelta(days=30)),
+              session_token(u)) for u in range(1, LEARNERS + 1)]
     study_banks = [(u, BANK_ID, ts(year_ago)) for u in range(1, LEARNERS + 1)]
     cards: list[tuple[Any, ...]] = []
     plans: list[tuple[int, int, str, int, datetime, str]] = []  # card id, user, question, reps, last review, status

@@ -56,6 +56,7 @@ SET_SESSION_RE = re.compile(rb"^set-cookie:\s*session=([^;\r\n]*)", re.I | re.M)
 
 def forge_sessions(user_ids: list[int]) -> dict[int, str]:
     """Signed session cookies, as Flask-Login and Flask-WTF would have left them after a login."""
+    from dataset import session_token  # bench/ is on sys.path: this file runs as a script
     from flask_login.utils import _create_identifier
 
     from quiz import create_app
@@ -67,7 +68,7 @@ def forge_sessions(user_ids: list[int]) -> dict[int, str]:
                                   headers={"User-Agent": USER_AGENT}):
         identifier = _create_identifier()
     return {uid: serializer.dumps({
-        "_user_id": str(uid), "_fresh": True, "_id": identifier,
+        "_user_id": f"{uid}:{session_token(uid)}", "_fresh": True, "_id": identifier,
         "csrf_token": hashlib.sha1(f"bench-csrf-{uid}".encode()).hexdigest(),
     }) for uid in user_ids}
 

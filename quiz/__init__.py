@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import ROOT, Config
 
@@ -15,6 +16,9 @@ def create_app(config: Config | None = None) -> Flask:
                 instance_path=str(Path(config.INSTANCE_PATH).resolve()))
     app.config.from_object(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:  # the client address (rate limits, guests) as the trusted proxies saw it
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     from . import cli, database
     from .web import account, auth, catalog, errors, progress, quiz as quiz_web, security, study

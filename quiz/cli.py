@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -126,6 +127,15 @@ def set_role(email: str, role: str) -> None:
     except accounts.AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"{user.email} is now {user.role}")
+
+
+@users_cli.command("purge-guests")
+@click.option("--older-than", "days", type=click.IntRange(min=1), required=True, metavar="DAYS",
+              help="Delete guests with no activity in this many days.")
+def purge_guests(days: int) -> None:
+    """Delete guest accounts (and their progress) that did nothing for DAYS days."""
+    count = accounts.purge_guests(utcnow() - timedelta(days=days))
+    click.echo(f"deleted {count} guest{'s' if count != 1 else ''} with no activity in the last {days} days")
 
 
 @srs_cli.command("optimize")

@@ -32,6 +32,11 @@ class Config:
         self.BANKS_DIR = Path(env.get("QUIZ_BANKS_DIR", ROOT / "questions"))
         self.LOGIN_MAX_FAILURES = int(env.get("QUIZ_LOGIN_MAX_FAILURES", "5"))
         self.LOGIN_WINDOW_SECONDS = int(env.get("QUIZ_LOGIN_WINDOW_SECONDS", "900"))
+        self.LOGIN_MAX_FAILURES_PER_ADDRESS = int(env.get("QUIZ_LOGIN_MAX_FAILURES_PER_ADDRESS", "50"))
+        self.GUEST_MAX_PER_ADDRESS = int(env.get("QUIZ_GUEST_MAX_PER_ADDRESS", "100"))
+        self.GUEST_WINDOW_SECONDS = int(env.get("QUIZ_GUEST_WINDOW_SECONDS", "3600"))
+        # Proxies in front of the app (nginx: 1) whose X-Forwarded-For/-Proto are believed.
+        self.TRUSTED_PROXIES = int(env.get("QUIZ_TRUSTED_PROXIES", "0"))
         self.SESSION_COOKIE_SECURE = env.get("QUIZ_SECURE_COOKIES", "0") == "1"
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         self.SESSION_COOKIE_HTTPONLY = True

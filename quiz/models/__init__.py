@@ -2,6 +2,6 @@
 from .bank import Bank, Question, QuestionTag
 from .quiz import Attempt, AttemptAnswer
 from .study import Card, LearnerSettings, ParameterSet, ReviewLog, StudyBank
-from .user import ROLES, LoginAttempt, User
+from .user import ROLES, GuestCreation, LoginAttempt, User
 
-__all__ = ["Attempt", "AttemptAnswer", "Bank", "Question", "QuestionTag", "Card", "LearnerSettings", "ParameterSet", "ReviewLog", "StudyBank", "User", "LoginAttempt", "ROLES"]
+__all__ = ["Attempt", "AttemptAnswer", "Bank", "Question", "QuestionTag", "Card", "LearnerSettings", "ParameterSet", "ReviewLog", "StudyBank", "User", "LoginAttempt", "GuestCreation", "ROLES"]

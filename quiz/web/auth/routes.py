@@ -9,7 +9,8 @@ from werkzeug import Response
 
 from ...models.types import utcnow
 from ...services import accounts
-from . import bp
+from ..security import client_address
+from . import bp, devices
 from .forms import ActionForm, LoginForm, RegisterForm
 from .learner import current_learner
 
@@ -36,7 +37,7 @@ def register() -> str | Response:
         else:
             login_user(user)
             flash("Welcome! Your account is ready.", "success")
-            return redirect(_safe_next(url_for("catalog.index")), 303)
+            return devices.remember(redirect(_safe_next(url_for("catalog.index")), 303), user.id)
     status = 422 if form.errors else 200
     return render_template("auth/register.html", form=form), status
 
@@ -51,7 +52,7 @@ def login() -> str | tuple[str, int] | Response:
     if form.validate_on_submit():
         try:
             user = accounts.authenticate(form.email.data or "", form.password.data or "",
-                                         request.remote_addr or "?", utcnow())
+                                         client_address(), utcnow(), devices.trusted_user_ids())
         except accounts.TooManyAttempts as exc:
             form.form_errors.append(str(exc))
             status = 429
@@ -62,7 +63,7 @@ def login() -> str | tuple[str, int] | Response:
             accounts.merge_guest(guest, user)
             login_user(user, remember=bool(form.remember.data))
             flash("You are logged in.", "success")
-            return redirect(_safe_next(url_for("catalog.index")), 303)
+            return devices.remember(redirect(_safe_next(url_for("catalog.index")), 303), user.id)
     elif form.errors:
         status = 422
     return render_template("auth/login.html", form=form), status
@@ -71,7 +72,9 @@ def login() -> str | tuple[str, int] | Response:
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout() -> Response:
-    # CSRFProtect has already checked the token of this POST.
+    # CSRFProtect has already checked the token of this POST. Ending the sessions server-side
+    # means a copy of the session or remember-me cookie no longer opens the account.
+    accounts.end_sessions(current_user)  # type: ignore[arg-type]
     logout_user()
     flash("You are logged out.", "success")
     return redirect(url_for("catalog.index"), 303)

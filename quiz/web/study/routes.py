@@ -70,7 +70,7 @@ def study() -> str:
 
 @bp.route("/start", methods=["POST"])
 def start() -> Response:
-    ensure_learner()
+    ensure_learner(save=True)  # starting is the whole action: keep the guest
     return redirect(url_for("study.study", **_deck_args(_deck())), 303)
 
 
