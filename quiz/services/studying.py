@@ -11,6 +11,7 @@ from typing import Any
 
 import fsrs
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import contains_eager
 
 from ..domain import scheduling
@@ -114,17 +115,41 @@ def _restore(card: Card, snapshot: dict[str, Any]) -> None:
     card.status = snapshot["status"]
 
 
-def _card_row(user_id: int, question_id: str, now: datetime) -> Card:
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def _card_row(user_id: int, question_id: str, now: datetime, *, lock: bool = False) -> Card:
+    """The learner's card for a question, created (new, version 0) on first use.
+
+    Insert-or-get: two requests creating the same card at once both get the one row
+    (INSERT ... ON CONFLICT DO NOTHING, then SELECT). With `lock`, the row stays locked
+    until the transaction ends (PostgreSQL; SQLite lets one writer at a time anyway).
+    """
     question = db.session.get(Question, question_id)
     if question is None or question.retired_at is not None:
         raise StudyError("This card is no longer in any bank.")
-    card = db.session.scalar(select(Card).where(Card.user_id == user_id, Card.question_id == question_id))
+    query = select(Card).where(Card.user_id == user_id, Card.question_id == question_id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    card = db.session.scalar(query)
     if card is None:
-        card = Card(user_id=user_id, question_id=question_id, state={}, reps=0, lapses=0, status="new",
-                    version=0, suspended=False, created_at=now)
-        db.session.add(card)
-        db.session.flush()
+        insert = _INSERTS[db.session.get_bind().dialect.name](Card).values(
+            user_id=user_id, question_id=question_id, state={}, reps=0, lapses=0, status="new", version=0,
+            suspended=False, created_at=now)
+        db.session.execute(insert.on_conflict_do_nothing(index_elements=[Card.user_id, Card.question_id]))
+        card = db.session.scalar(query)
+        assert card is not None  # ours, or the one another request has just committed
     return card
+
+
+def _repeat_or_conflict(card: Card, expected_version: int, rating: int) -> ReviewLog:
+    """The card moved past the version the learner saw: the same grade again is the review
+    already stored (a double click, a network retry); anything else is a conflict."""
+    last = db.session.scalar(select(ReviewLog).where(ReviewLog.card_id == card.id, ReviewLog.undone_at.is_(None))
+                             .order_by(ReviewLog.id.desc()).limit(1))
+    if last is not None and last.version_before == expected_version and last.rating == rating:
+        return last
+    raise Conflict("This card was already graded (in another tab?). Here is the next one.")
 
 
 def apply_review(user_id: int, question_id: str, rating: int, now: datetime, *, source: str,
@@ -134,24 +159,25 @@ def apply_review(user_id: int, question_id: str, rating: int, now: datetime, *, 
 
     With `expected_version`, the update only applies if the card is still at that version:
     a repeat of the grade that produced the current version is returned as is (a double
-    click or a network retry), anything else raises Conflict.
+    click or a network retry), anything else raises Conflict. Without it (a quiz answer),
+    the review applies to the card as it is when the update runs.
     """
-    card = _card_row(user_id, question_id, now)
-    if expected_version is not None and card.version != expected_version:
-        last = db.session.scalar(select(ReviewLog).where(ReviewLog.card_id == card.id, ReviewLog.undone_at.is_(None))
-                                 .order_by(ReviewLog.id.desc()).limit(1))
-        if last is not None and last.version_before == expected_version and last.rating == rating:
-            return last
-        raise Conflict("This card was already graded (in another tab?). Here is the next one.")
-    before = _snapshot(card)
-    reviewed = scheduling.review(card.state or None, rating, now, sched or scheduler_for(user_id))
-    changed = db.session.execute(
-        update(Card).where(Card.id == card.id, Card.version == card.version).values(
-            state=reviewed.state, due_at=reviewed.due, status=reviewed.status, stability=reviewed.stability,
-            last_review_at=now, reps=Card.reps + 1, lapses=Card.lapses + (1 if rating == 1 and card.status == "review" else 0),
-            version=Card.version + 1)
-        .execution_options(synchronize_session=False))
-    if changed.rowcount != 1:  # another transaction got there first
+    card = _card_row(user_id, question_id, now, lock=True)
+    for _ in range(2):  # a second try only after losing a race, when the card is ours (locked, or SQLite's writer)
+        if expected_version is not None and card.version != expected_version:
+            return _repeat_or_conflict(card, expected_version, rating)
+        before = _snapshot(card)
+        reviewed = scheduling.review(card.state or None, rating, now, sched or scheduler_for(user_id))
+        changed = db.session.execute(
+            update(Card).where(Card.id == card.id, Card.version == card.version).values(
+                state=reviewed.state, due_at=reviewed.due, status=reviewed.status, stability=reviewed.stability,
+                last_review_at=now, reps=Card.reps + 1,
+                lapses=Card.lapses + (1 if rating == 1 and card.status == "review" else 0), version=Card.version + 1)
+            .execution_options(synchronize_session=False))
+        if changed.rowcount == 1:
+            break
+        db.session.refresh(card)  # another request reviewed it between our read and our update
+    else:
         raise Conflict("This card was just graded elsewhere. Here is the next one.")
     log = ReviewLog(user_id=user_id, card_id=card.id, question_id=question_id, rating=rating, reviewed_at=now,
                     source=source, duration_ms=duration_ms, status_before=before["status"], card_before=before,
