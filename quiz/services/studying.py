@@ -269,10 +269,15 @@ class Counts:
 @dataclass
 class NextCard:
     question: Question
-    card: Card | None  # None: a new card
+    card: Card | None  # None: a new card with no row yet
     kind: str  # learning | review | new
     counts: Counts
     intervals: dict[int, str]
+
+    @property
+    def version(self) -> int:
+        """The card version its grade form carries: a grade applies only while the card is at it."""
+        return self.card.version if self.card is not None else 0
 
 
 def _today_counts(user_id: int, since: datetime) -> tuple[int, int]:
@@ -345,11 +350,13 @@ def next_card(user_id: int, deck: Deck, now: datetime, learner: Profile | None =
             .options(contains_eager(Question.bank)).where(Card.id == chosen_id)).one()
         choice = (row[0], row[1], kind)
     else:
-        question = db.session.scalar(new_query.options(contains_eager(Question.bank))
-                                     .order_by(Question.bank_id, Question.position).limit(1))
-        if question is None:
+        # A new card may already have a row (undone, buried or suspended before its first
+        # review), at a version above 0: its grade form must carry that version.
+        first = db.session.execute(new_query.add_columns(Card).options(contains_eager(Question.bank))
+                                   .order_by(Question.bank_id, Question.position).limit(1)).first()
+        if first is None:
             return None
-        choice = (None, question, "new")
+        choice = (first[1], first[0], "new")
     card, question, kind = choice
     state = card.state if card is not None else None
     intervals = {r: scheduling.format_interval(d) for r, d in scheduling.preview(state or None, now, sched).items()}
