@@ -142,16 +142,6 @@ def _card_row(user_id: int, question_id: str, now: datetime, *, lock: bool = Fal
     return card
 
 
-def _repeat_or_conflict(card: Card, expected_version: int, rating: int) -> ReviewLog:
-    """The card moved past the version the learner saw: the same grade again is the review
-    already stored (a double click, a network retry); anything else is a conflict."""
-    last = db.session.scalar(select(ReviewLog).where(ReviewLog.card_id == card.id, ReviewLog.undone_at.is_(None))
-                             .order_by(ReviewLog.id.desc()).limit(1))
-    if last is not None and last.version_before == expected_version and last.rating == rating:
-        return last
-    raise Conflict("This card was already graded (in another tab?). Here is the next one.")
-
-
 def apply_review(user_id: int, question_id: str, rating: int, now: datetime, *, source: str,
                  expected_version: int | None = None, duration_ms: int | None = None,
                  sched: fsrs.Scheduler | None = None) -> ReviewLog:
@@ -160,24 +150,25 @@ def apply_review(user_id: int, question_id: str, rating: int, now: datetime, *, 
     With `expected_version`, the update only applies if the card is still at that version:
     a repeat of the grade that produced the current version is returned as is (a double
     click or a network retry), anything else raises Conflict. Without it (a quiz answer),
-    the review applies to the card as it is when the update runs.
+    the review applies to the card as it is now: the card row is locked until the caller
+    commits (PostgreSQL), and a quiz answer holds SQLite's write lock before it gets here.
     """
     card = _card_row(user_id, question_id, now, lock=True)
-    for _ in range(2):  # a second try only after losing a race, when the card is ours (locked, or SQLite's writer)
-        if expected_version is not None and card.version != expected_version:
-            return _repeat_or_conflict(card, expected_version, rating)
-        before = _snapshot(card)
-        reviewed = scheduling.review(card.state or None, rating, now, sched or scheduler_for(user_id))
-        changed = db.session.execute(
-            update(Card).where(Card.id == card.id, Card.version == card.version).values(
-                state=reviewed.state, due_at=reviewed.due, status=reviewed.status, stability=reviewed.stability,
-                last_review_at=now, reps=Card.reps + 1,
-                lapses=Card.lapses + (1 if rating == 1 and card.status == "review" else 0), version=Card.version + 1)
-            .execution_options(synchronize_session=False))
-        if changed.rowcount == 1:
-            break
-        db.session.refresh(card)  # another request reviewed it between our read and our update
-    else:
+    if expected_version is not None and card.version != expected_version:
+        last = db.session.scalar(select(ReviewLog).where(ReviewLog.card_id == card.id, ReviewLog.undone_at.is_(None))
+                                 .order_by(ReviewLog.id.desc()).limit(1))
+        if last is not None and last.version_before == expected_version and last.rating == rating:
+            return last
+        raise Conflict("This card was already graded (in another tab?). Here is the next one.")
+    before = _snapshot(card)
+    reviewed = scheduling.review(card.state or None, rating, now, sched or scheduler_for(user_id))
+    changed = db.session.execute(
+        update(Card).where(Card.id == card.id, Card.version == card.version).values(
+            state=reviewed.state, due_at=reviewed.due, status=reviewed.status, stability=reviewed.stability,
+            last_review_at=now, reps=Card.reps + 1, lapses=Card.lapses + (1 if rating == 1 and card.status == "review" else 0),
+            version=Card.version + 1)
+        .execution_options(synchronize_session=False))
+    if changed.rowcount != 1:  # SQLite: another request's grade was written between our read and our update
         raise Conflict("This card was just graded elsewhere. Here is the next one.")
     log = ReviewLog(user_id=user_id, card_id=card.id, question_id=question_id, rating=rating, reviewed_at=now,
                     source=source, duration_ms=duration_ms, status_before=before["status"], card_before=before,

@@ -1,5 +1,5 @@
-"""Real concurrent requests to a real server: the first grade of a new card sent twice at
-once (a double tap, two tabs, or a quiz answer and a study grade together).
+"""Real concurrent requests to a real server: the same card graded twice at once (a double
+tap, two tabs, or a quiz answer and a study grade together).
 
 The app is served by werkzeug's threaded server on a random port, on the suite's database
 (SQLite, or PostgreSQL when QUIZ_TEST_DATABASE_URL is set). Two threads open their
@@ -7,16 +7,17 @@ connections, wait at a barrier, and send their requests at the same moment, with
 session cookie, as two tabs of one browser would.
 
 Sent at the same moment, the two requests still race only about half the time (one may
-finish before the other looks for the card). So that every round is a race, the server's
-database connections make the two requests meet before either creates the card: each
-waits, just before its INSERT INTO card, until the other has got there too. Both have then
-looked for the card and not found it, which is the interleaving that failed.
+finish before the other reaches the card). So that every round is a race, the server's
+database connections make the two requests meet at the statement where they collide: just
+before INSERT INTO card (both have looked for a new card and found none), or just before
+the card is read (both read it before either reviews it).
 """
 from __future__ import annotations
 
 import http.client
 import re
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http.cookies import SimpleCookie
@@ -62,13 +63,14 @@ def server(app: Flask) -> Iterator[str]:
             db.engine.dispose()  # no pooled connection from the server's threads left open
 
 
-@pytest.fixture
-def card_inserts_meet(app: Flask, server: str) -> Iterator[None]:
-    """Hold each INSERT INTO card until a second request reaches its own (the race's interleaving)."""
+@contextmanager
+def requests_meet_before(app: Flask, statement: str) -> Iterator[None]:
+    """Hold each SQL statement matching `statement` until a second request reaches its own."""
+    pattern = re.compile(statement, re.IGNORECASE | re.DOTALL)
     meeting = threading.Barrier(2)
 
-    def meet(conn: object, cursor: object, statement: str, *args: object) -> None:
-        if re.match(r"\s*INSERT INTO card\b", statement, re.IGNORECASE):
+    def meet(conn: object, cursor: object, sql: str, *args: object) -> None:
+        if pattern.match(sql):
             try:
                 meeting.wait(timeout=10)
             except threading.BrokenBarrierError:  # the other request never came: go on alone
@@ -77,8 +79,14 @@ def card_inserts_meet(app: Flask, server: str) -> Iterator[None]:
     with app.app_context():
         engine = db.engine
     event.listen(engine, "before_cursor_execute", meet)
-    yield
-    event.remove(engine, "before_cursor_execute", meet)
+    try:
+        yield
+    finally:
+        event.remove(engine, "before_cursor_execute", meet)
+
+
+CARD_INSERT = r"\s*INSERT INTO card\b"  # both requests looked for the card, found none, and now create it
+CARD_READ = r"\s*SELECT card\.id\b.*\bFROM card\s+WHERE card\.user_id = .* AND card\.question_id = "
 
 
 @dataclass
@@ -189,12 +197,13 @@ def card_of(app: Flask, question_id: str) -> Card:
 
 @pytest.mark.parametrize("ratings", [(3, 3), (3, 1)], ids=["double-tap", "two-tabs"])
 def test_the_first_grade_of_a_new_card_sent_twice_at_once_is_stored_once(
-        app: Flask, server: str, card_inserts_meet: None, ratings: tuple[int, int]) -> None:
+        app: Flask, server: str, ratings: tuple[int, int]) -> None:
     tab = start_studying(server)
     for _ in range(ROUNDS):
         form = shown_card(tab)
         assert form["version"] == "0"  # a new card, no row yet
-        replies = at_once(tab, [("/study/grade", {**form, "rating": str(rating)}) for rating in ratings])
+        with requests_meet_before(app, CARD_INSERT):
+            replies = at_once(tab, [("/study/grade", {**form, "rating": str(rating)}) for rating in ratings])
         assert [r.status for r in replies] == [303, 303], [r.body[:300] for r in replies]
         logs = reviews_of(app, form["question_id"])
         assert len(logs) == 1 and logs[0].rating in ratings
@@ -204,8 +213,7 @@ def test_the_first_grade_of_a_new_card_sent_twice_at_once_is_stored_once(
     assert "Internal Server Error" not in page
 
 
-def test_a_quiz_answer_and_a_study_grade_of_the_same_new_question_at_once(app: Flask, server: str,
-                                                                          card_inserts_meet: None) -> None:
+def test_a_quiz_answer_and_a_study_grade_of_the_same_new_question_at_once(app: Flask, server: str) -> None:
     tab = start_studying(server)
     token = csrf(tab.get("/quiz/new").body)
     started = tab.post("/quiz/new", {"csrf_token": token, "banks": "examples", "count": "10", "mode": "practice"})
@@ -216,10 +224,11 @@ def test_a_quiz_answer_and_a_study_grade_of_the_same_new_question_at_once(app: F
     for position, question_id in list(enumerate(question_ids))[:ROUNDS]:
         quiz_token = csrf(tab.get(f"/quiz/{attempt_id}/q/{position}").body)
         study_token = csrf(tab.get("/study").body)
-        replies = at_once(tab, [
-            (f"/quiz/{attempt_id}/q/{position}", {"csrf_token": quiz_token, "answer": "x"}),
-            ("/study/grade", {"csrf_token": study_token, "question_id": question_id, "version": "0", "rating": "3"}),
-        ])
+        with requests_meet_before(app, CARD_INSERT):
+            replies = at_once(tab, [
+                (f"/quiz/{attempt_id}/q/{position}", {"csrf_token": quiz_token, "answer": "x"}),
+                ("/study/grade", {"csrf_token": study_token, "question_id": question_id, "version": "0", "rating": "3"}),
+            ])
         assert [r.status for r in replies] == [303, 303], [r.body[:300] for r in replies]
         with app.app_context():
             answers = db.session.scalar(select(func.count()).select_from(AttemptAnswer).where(
@@ -230,3 +239,32 @@ def test_a_quiz_answer_and_a_study_grade_of_the_same_new_question_at_once(app: F
         assert [log.source for log in logs].count("study") <= 1
         card = card_of(app, question_id)
         assert card.reps == len(logs)  # every stored review was applied to the card, none twice
+
+
+def test_a_quiz_answer_and_a_study_grade_of_a_reviewed_card_at_once(app: Flask, server: str) -> None:
+    tab = start_studying(server)
+    for _ in range(ROUNDS):  # these cards now exist, at version 1
+        form = shown_card(tab)
+        assert tab.post("/study/grade", {**form, "rating": "4"}).status == 303
+    token = csrf(tab.get("/quiz/new").body)
+    assert tab.post("/quiz/new", {"csrf_token": token, "banks": "examples", "count": "10",
+                                  "mode": "practice"}).status == 303
+    with app.app_context():
+        attempt = db.session.scalars(select(Attempt)).one()
+        attempt_id, question_ids = attempt.id, list(attempt.question_ids)
+        reviewed = set(db.session.scalars(select(Card.question_id)))
+    for position, question_id in enumerate(question_ids):
+        if question_id not in reviewed:
+            continue
+        quiz_token = csrf(tab.get(f"/quiz/{attempt_id}/q/{position}").body)
+        study_token = csrf(tab.get("/study").body)
+        with requests_meet_before(app, CARD_READ):
+            replies = at_once(tab, [
+                (f"/quiz/{attempt_id}/q/{position}", {"csrf_token": quiz_token, "answer": "x"}),
+                ("/study/grade", {"csrf_token": study_token, "question_id": question_id, "version": "1", "rating": "3"}),
+            ])
+        assert [r.status for r in replies] == [303, 303], [r.body[:300] for r in replies]
+        logs = reviews_of(app, question_id)
+        assert [log.source for log in logs].count("quiz") == 1  # the quiz answer reviewed the card
+        card = card_of(app, question_id)
+        assert card.reps == len(logs)  # every stored review was applied to the card, none lost
