@@ -213,32 +213,48 @@ def test_the_first_grade_of_a_new_card_sent_twice_at_once_is_stored_once(
     assert "Internal Server Error" not in page
 
 
-def test_a_quiz_answer_and_a_study_grade_of_the_same_new_question_at_once(app: Flask, server: str) -> None:
-    tab = start_studying(server)
+def start_quiz(app: Flask, tab: Tab) -> tuple[int, list[str]]:
+    """A practice quiz of the whole example bank: its id and its questions in order."""
     token = csrf(tab.get("/quiz/new").body)
     started = tab.post("/quiz/new", {"csrf_token": token, "banks": "examples", "count": "10", "mode": "practice"})
     assert started.status == 303
     with app.app_context():
         attempt = db.session.scalars(select(Attempt)).one()
-        attempt_id, question_ids = attempt.id, list(attempt.question_ids)
-    for position, question_id in list(enumerate(question_ids))[:ROUNDS]:
-        quiz_token = csrf(tab.get(f"/quiz/{attempt_id}/q/{position}").body)
-        study_token = csrf(tab.get("/study").body)
-        with requests_meet_before(app, CARD_INSERT):
-            replies = at_once(tab, [
-                (f"/quiz/{attempt_id}/q/{position}", {"csrf_token": quiz_token, "answer": "x"}),
-                ("/study/grade", {"csrf_token": study_token, "question_id": question_id, "version": "0", "rating": "3"}),
-            ])
-        assert [r.status for r in replies] == [303, 303], [r.body[:300] for r in replies]
-        with app.app_context():
-            answers = db.session.scalar(select(func.count()).select_from(AttemptAnswer).where(
-                AttemptAnswer.attempt_id == attempt_id, AttemptAnswer.question_id == question_id))
-        assert answers == 1  # the quiz answer is never lost
-        logs = reviews_of(app, question_id)
-        assert [log.source for log in logs].count("quiz") == 1  # the quiz reviewed the card once
+        return attempt.id, list(attempt.question_ids)
+
+
+def quiz_and_study_at_once(app: Flask, tab: Tab, attempt_id: int, position: int, version: int,
+                           meet_at: str) -> list[ReviewLog]:
+    """Answer the quiz question at `position` and grade its card on /study at the same moment;
+    both get a normal answer, the quiz answer and its review are stored once, and the card
+    has taken every stored review. Returns the question's reviews."""
+    with app.app_context():
+        question_id = db.session.get(Attempt, attempt_id).question_ids[position]  # type: ignore[union-attr]
+    quiz_token = csrf(tab.get(f"/quiz/{attempt_id}/q/{position}").body)
+    study_token = csrf(tab.get("/study").body)
+    with requests_meet_before(app, meet_at):
+        replies = at_once(tab, [
+            (f"/quiz/{attempt_id}/q/{position}", {"csrf_token": quiz_token, "answer": "x"}),
+            ("/study/grade", {"csrf_token": study_token, "question_id": question_id, "version": str(version),
+                              "rating": "3"}),
+        ])
+    assert [r.status for r in replies] == [303, 303], [r.body[:300] for r in replies]
+    with app.app_context():
+        answers = db.session.scalar(select(func.count()).select_from(AttemptAnswer).where(
+            AttemptAnswer.attempt_id == attempt_id, AttemptAnswer.question_id == question_id))
+    assert answers == 1  # the quiz answer is never lost
+    logs = reviews_of(app, question_id)
+    assert [log.source for log in logs].count("quiz") == 1  # the quiz answer reviewed the card, once
+    assert card_of(app, question_id).reps == len(logs)  # every stored review was applied, none lost
+    return logs
+
+
+def test_a_quiz_answer_and_a_study_grade_of_the_same_new_question_at_once(app: Flask, server: str) -> None:
+    tab = start_studying(server)
+    attempt_id, _ = start_quiz(app, tab)
+    for position in range(ROUNDS):
+        logs = quiz_and_study_at_once(app, tab, attempt_id, position, 0, CARD_INSERT)
         assert [log.source for log in logs].count("study") <= 1
-        card = card_of(app, question_id)
-        assert card.reps == len(logs)  # every stored review was applied to the card, none twice
 
 
 def test_a_quiz_answer_and_a_study_grade_of_a_reviewed_card_at_once(app: Flask, server: str) -> None:
@@ -246,25 +262,9 @@ def test_a_quiz_answer_and_a_study_grade_of_a_reviewed_card_at_once(app: Flask, 
     for _ in range(ROUNDS):  # these cards now exist, at version 1
         form = shown_card(tab)
         assert tab.post("/study/grade", {**form, "rating": "4"}).status == 303
-    token = csrf(tab.get("/quiz/new").body)
-    assert tab.post("/quiz/new", {"csrf_token": token, "banks": "examples", "count": "10",
-                                  "mode": "practice"}).status == 303
+    attempt_id, question_ids = start_quiz(app, tab)
     with app.app_context():
-        attempt = db.session.scalars(select(Attempt)).one()
-        attempt_id, question_ids = attempt.id, list(attempt.question_ids)
         reviewed = set(db.session.scalars(select(Card.question_id)))
     for position, question_id in enumerate(question_ids):
-        if question_id not in reviewed:
-            continue
-        quiz_token = csrf(tab.get(f"/quiz/{attempt_id}/q/{position}").body)
-        study_token = csrf(tab.get("/study").body)
-        with requests_meet_before(app, CARD_READ):
-            replies = at_once(tab, [
-                (f"/quiz/{attempt_id}/q/{position}", {"csrf_token": quiz_token, "answer": "x"}),
-                ("/study/grade", {"csrf_token": study_token, "question_id": question_id, "version": "1", "rating": "3"}),
-            ])
-        assert [r.status for r in replies] == [303, 303], [r.body[:300] for r in replies]
-        logs = reviews_of(app, question_id)
-        assert [log.source for log in logs].count("quiz") == 1  # the quiz answer reviewed the card
-        card = card_of(app, question_id)
-        assert card.reps == len(logs)  # every stored review was applied to the card, none lost
+        if question_id in reviewed:
+            quiz_and_study_at_once(app, tab, attempt_id, position, 1, CARD_READ)
