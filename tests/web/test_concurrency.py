@@ -33,10 +33,10 @@ from quiz.extensions import db
 from quiz.models import Attempt, AttemptAnswer, Card, ReviewLog
 from quiz.services.banks import sync_banks
 
+from ..conftest import csrf_from as csrf
 from ..services.test_bank_sync import EXAMPLES
 
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-ROUNDS = 4  # new cards raced one after another
+ROUNDS = 4  # cards raced one after another, a different card each round
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -129,12 +129,6 @@ class Tab:
 
     def post(self, path: str, form: dict[str, str]) -> Reply:
         return self.send(self.connect(), "POST", path, form)
-
-
-def csrf(html: str) -> str:
-    match = CSRF_RE.search(html)
-    assert match, "no CSRF token in the page"
-    return match.group(1)
 
 
 def at_once(tab: Tab, requests: list[tuple[str, dict[str, str]]]) -> list[Reply]:
