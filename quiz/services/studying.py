@@ -11,6 +11,7 @@ from typing import Any
 
 import fsrs
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import contains_eager
 
 from ..domain import scheduling
@@ -114,16 +115,30 @@ def _restore(card: Card, snapshot: dict[str, Any]) -> None:
     card.status = snapshot["status"]
 
 
-def _card_row(user_id: int, question_id: str, now: datetime) -> Card:
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def _card_row(user_id: int, question_id: str, now: datetime, *, lock: bool = False) -> Card:
+    """The learner's card for a question, created (new, version 0) on first use.
+
+    Insert-or-get: two requests creating the same card at once both get the one row
+    (INSERT ... ON CONFLICT DO NOTHING, then SELECT). With `lock`, the row stays locked
+    until the transaction ends (PostgreSQL; SQLite lets one writer at a time anyway).
+    """
     question = db.session.get(Question, question_id)
     if question is None or question.retired_at is not None:
         raise StudyError("This card is no longer in any bank.")
-    card = db.session.scalar(select(Card).where(Card.user_id == user_id, Card.question_id == question_id))
+    query = select(Card).where(Card.user_id == user_id, Card.question_id == question_id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    card = db.session.scalar(query)
     if card is None:
-        card = Card(user_id=user_id, question_id=question_id, state={}, reps=0, lapses=0, status="new",
-                    version=0, suspended=False, created_at=now)
-        db.session.add(card)
-        db.session.flush()
+        insert = _INSERTS[db.session.get_bind().dialect.name](Card).values(
+            user_id=user_id, question_id=question_id, state={}, reps=0, lapses=0, status="new", version=0,
+            suspended=False, created_at=now)
+        db.session.execute(insert.on_conflict_do_nothing(index_elements=[Card.user_id, Card.question_id]))
+        card = db.session.scalar(query)
+        assert card is not None  # ours, or the one another request has just committed
     return card
 
 
@@ -134,9 +149,11 @@ def apply_review(user_id: int, question_id: str, rating: int, now: datetime, *, 
 
     With `expected_version`, the update only applies if the card is still at that version:
     a repeat of the grade that produced the current version is returned as is (a double
-    click or a network retry), anything else raises Conflict.
+    click or a network retry), anything else raises Conflict. Without it (a quiz answer),
+    the review applies to the card as it is now: the card row is locked until the caller
+    commits (PostgreSQL), and a quiz answer holds SQLite's write lock before it gets here.
     """
-    card = _card_row(user_id, question_id, now)
+    card = _card_row(user_id, question_id, now, lock=True)
     if expected_version is not None and card.version != expected_version:
         last = db.session.scalar(select(ReviewLog).where(ReviewLog.card_id == card.id, ReviewLog.undone_at.is_(None))
                                  .order_by(ReviewLog.id.desc()).limit(1))
@@ -151,7 +168,7 @@ def apply_review(user_id: int, question_id: str, rating: int, now: datetime, *, 
             last_review_at=now, reps=Card.reps + 1, lapses=Card.lapses + (1 if rating == 1 and card.status == "review" else 0),
             version=Card.version + 1)
         .execution_options(synchronize_session=False))
-    if changed.rowcount != 1:  # another transaction got there first
+    if changed.rowcount != 1:  # SQLite: another request's grade was written between our read and our update
         raise Conflict("This card was just graded elsewhere. Here is the next one.")
     log = ReviewLog(user_id=user_id, card_id=card.id, question_id=question_id, rating=rating, reviewed_at=now,
                     source=source, duration_ms=duration_ms, status_before=before["status"], card_before=before,
@@ -243,10 +260,15 @@ class Counts:
 @dataclass
 class NextCard:
     question: Question
-    card: Card | None  # None: a new card
+    card: Card | None  # None: a new card with no row yet
     kind: str  # learning | review | new
     counts: Counts
     intervals: dict[int, str]
+
+    @property
+    def version(self) -> int:
+        """The card version its grade form carries: a grade applies only while the card is at it."""
+        return self.card.version if self.card is not None else 0
 
 
 def _today_counts(user_id: int, since: datetime) -> tuple[int, int]:
@@ -319,11 +341,13 @@ def next_card(user_id: int, deck: Deck, now: datetime, learner: Profile | None =
             .options(contains_eager(Question.bank)).where(Card.id == chosen_id)).one()
         choice = (row[0], row[1], kind)
     else:
-        question = db.session.scalar(new_query.options(contains_eager(Question.bank))
-                                     .order_by(Question.bank_id, Question.position).limit(1))
-        if question is None:
+        # A new card may already have a row (undone, buried or suspended before its first
+        # review), at a version above 0: its grade form must carry that version.
+        first = db.session.execute(new_query.add_columns(Card).options(contains_eager(Question.bank))
+                                   .order_by(Question.bank_id, Question.position).limit(1)).first()
+        if first is None:
             return None
-        choice = (None, question, "new")
+        choice = (first[1], first[0], "new")
     card, question, kind = choice
     state = card.state if card is not None else None
     intervals = {r: scheduling.format_interval(d) for r, d in scheduling.preview(state or None, now, sched).items()}

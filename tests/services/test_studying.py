@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select
 
 from quiz.extensions import db
 from quiz.models import Card, ReviewLog, User
-from quiz.services import studying
+from quiz.services import progress, studying
 from quiz.services.banks import sync_banks
 
 from .test_bank_sync import EXAMPLES
@@ -131,6 +131,40 @@ def test_undo_of_a_new_card_brings_it_back_as_new(app: Flask, learner: int) -> N
         again = studying.next_card(learner, ALL, NOW)
         assert again is not None and again.kind == "new" and again.question.id == first.question.id
         assert again.counts.new == 10
+
+
+def test_after_undo_the_card_can_be_graded_again_and_every_other_review_stays(app: Flask, learner: int) -> None:
+    # On /study: Space, 3, Space, 4, U, Space, 2 — each grade carries the version the page shows.
+    with app.app_context():
+        first = studying.next_card(learner, ALL, NOW)
+        assert first is not None
+        studying.grade(learner, first.question.id, 3, first.version, NOW)
+        second = studying.next_card(learner, ALL, NOW)
+        assert second is not None and second.question.id != first.question.id
+        studying.grade(learner, second.question.id, 4, second.version, NOW)
+        studying.undo_last(learner, NOW)
+        again = studying.next_card(learner, ALL, NOW)
+        assert again is not None and again.question.id == second.question.id and again.kind == "new"
+        studying.grade(learner, again.question.id, 2, again.version, NOW)  # was: Conflict, "already graded"
+        kept = db.session.execute(select(ReviewLog.question_id, ReviewLog.rating)
+                                  .where(ReviewLog.undone_at.is_(None)).order_by(ReviewLog.id)).all()
+        assert [tuple(row) for row in kept] == [(first.question.id, 3), (second.question.id, 2)]
+        assert progress.dashboard(learner, NOW).review_total == 2
+        following = studying.next_card(learner, ALL, NOW)
+        assert following is not None and following.question.id not in (first.question.id, second.question.id)
+
+
+def test_a_new_card_back_from_bury_or_suspend_can_be_graded(app: Flask, learner: int) -> None:
+    with app.app_context():
+        studying.bury(learner, "ex-mcq", NOW)
+        studying.suspend(learner, "ex-multi", NOW)
+        studying.unsuspend(learner, "ex-multi")
+        tomorrow = NOW + timedelta(days=1)
+        for question_id in ("ex-mcq", "ex-multi"):
+            shown = studying.next_card(learner, ALL, tomorrow)
+            assert shown is not None and shown.question.id == question_id and shown.kind == "new"
+            studying.grade(learner, question_id, 3, shown.version, tomorrow)
+        assert db.session.scalar(select(func.count()).select_from(ReviewLog)) == 2
 
 
 def test_a_grade_sent_twice_is_applied_once(app: Flask, learner: int) -> None:

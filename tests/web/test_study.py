@@ -105,6 +105,41 @@ def test_undo_and_done_for_today(app: Flask, client: FlaskClient, banks: None, a
     assert "Done for today" in html and "Tomorrow:" in html
 
 
+def reviews_in_progress(client: FlaskClient) -> int:
+    """The "Reviews in the past year" figure of the progress page."""
+    html = client.get("/progress").get_data(as_text=True)
+    found = re.search(r"<dt>Reviews in the past year</dt><dd>([\d,]+)</dd>", html)
+    assert found, "no review count on the progress page"
+    return int(found.group(1).replace(",", ""))
+
+
+def test_grade_undo_grade_again_without_javascript(app: Flask, client: FlaskClient, banks: None) -> None:
+    start(client)
+    grade(client, 3)
+    _, second = grade(client, 4)
+    assert client.post("/study/undo", data={"csrf_token": csrf_token(client, "/study")}).status_code == 303
+    response, again = grade(client, 2)
+    assert again["question_id"] == second["question_id"]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "already graded" not in page
+    assert front_question(app, page).id not in ("ex-mcq", again["question_id"])  # the study goes on
+    assert reviews_in_progress(client) == 2
+
+
+def test_grade_undo_grade_again_with_htmx(app: Flask, client: FlaskClient, banks: None) -> None:
+    start(client)
+    grade(client, 3, htmx=True)
+    grade(client, 4, htmx=True)
+    html = client.post("/study/undo", data={"csrf_token": csrf_token(client, "/study")},
+                       headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert front_question(app, html).id == "ex-multi"
+    response, _ = grade(client, 2, htmx=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "already graded" not in html
+    assert front_question(app, html).id == "ex-truefalse"
+    assert reviews_in_progress(client) == 2
+
+
 def test_settings_validate_and_save(app: Flask, client: FlaskClient, auth: AuthActions, create_user) -> None:
     assert client.get("/study/settings").status_code == 302
     create_user("learner@example.org")
