@@ -17,9 +17,10 @@ def create_app(config: Config | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from . import cli, database
-    from .web import account, auth, catalog, errors, progress, quiz as quiz_web, security, study
+    from .web import account, auth, catalog, errors, inputs, progress, quiz as quiz_web, security, study
 
     database.init_app(app)
+    inputs.init_app(app)  # before the blueprints: their <int:…> use its converter
     security.init_app(app)
     auth.init_app(app)
     catalog.init_app(app)
