@@ -1,6 +1,8 @@
 """Grading every question type: scores, partial credit and the feedback a learner reads."""
 from __future__ import annotations
 
+import random
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -286,3 +288,24 @@ def test_grading_never_changes_the_data() -> None:
     grade("order", ORDER, [SOLDIER, KONNA])
     grade("match", MATCH, {"Serval": TAKUBA})
     assert (repr(CLOZE), repr(ORDER), repr(MATCH)) == before
+
+
+def _orders_shown(data: dict[str, Any], trials: int) -> Counter[tuple[str, ...]]:
+    """How often each order is shown over many attempts (seeded as a quiz seeds them)."""
+    order = QUESTION_TYPES["order"]
+    return Counter(tuple(order.present("Put in order", data, random.Random(f"{attempt}:q-order"))["items"])
+                   for attempt in range(trials))
+
+
+def test_a_two_event_order_question_is_shown_in_the_right_order_half_the_time() -> None:
+    data = {"items": ORDER["items"][:2]}
+    shown = _orders_shown(data, 4000)
+    assert set(shown) == {(KONNA, LAUNCH), (LAUNCH, KONNA)}
+    assert 0.45 < shown[(KONNA, LAUNCH)] / 4000 < 0.55  # ±6 standard deviations of a fair coin
+
+
+def test_every_order_of_three_events_is_equally_likely() -> None:
+    data = {"items": ORDER["items"][:3]}
+    shown = _orders_shown(data, 6000)
+    assert len(shown) == 6  # the right order among them
+    assert all(850 < count < 1150 for count in shown.values()), shown  # 1000 expected, σ ≈ 29

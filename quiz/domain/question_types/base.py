@@ -17,12 +17,11 @@ Shown = dict[str, Any]  # what a quiz shows for a question: shuffled options, bl
 Form = Mapping[str, list[str]]  # submitted form fields, each with its list of values
 
 
-def _shuffled(items: list[str], rng: random.Random, avoid_identity: bool = False) -> list[str]:
+def _shuffled(items: list[str], rng: random.Random) -> list[str]:
+    """A uniformly random order: every order equally likely, the original one included
+    (otherwise a two-item question would always be answered by reversing what is shown)."""
     result = list(items)
     rng.shuffle(result)
-    if avoid_identity and len(set(items)) > 1:
-        while result == items:
-            rng.shuffle(result)
     return result
 
 

@@ -66,7 +66,7 @@ class Order(QuestionType):
         return {"items": data["items"]}
 
     def present(self, prompt: str, data: Data, rng: random.Random) -> Shown:
-        return {"items": _shuffled([item["text"] for item in data["items"]], rng, avoid_identity=True)}
+        return {"items": _shuffled([item["text"] for item in data["items"]], rng)}
 
     def read_response(self, form: Form, shown: Shown) -> Any:
         items = shown["items"]
