@@ -25,9 +25,39 @@ def _shuffled(items: list[str], rng: random.Random) -> list[str]:
     return result
 
 
+ANSWER_LIMIT = 500  # characters a typed answer may have (the form says so and stops there)
+
+
+class Unreadable(ValueError):
+    """A form that cannot be graded as sent: a box left empty, letters in a number box, no
+    option chosen. The message speaks of the fields the learner sees and says how to fix
+    it; `field` names the form field to point at. Nothing is stored: the learner fixes it."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
 def _one(form: Form, name: str) -> str:
     values = form.get(name) or [""]
     return values[0].strip()
+
+
+def _typed_text(form: Form, name: str, limit: int, box: str) -> str:
+    """The text typed in a box; Unreadable when it is empty or longer than the box takes."""
+    text = _one(form, name)
+    if len(text) > limit:
+        raise Unreadable(f"{box} takes at most {limit} characters and yours has {len(text):,}: "
+                         "shorten it, then send it again.", name)
+    if _typed(text) is None:
+        raise Unreadable(f"{box} is empty: type your answer there.", name)
+    return text
+
+
+def _whole(text: str, digits: int) -> int | None:
+    """A whole number typed in decimal digits (of any script, not "²"), at most `digits` long."""
+    return int(text) if text.isdecimal() and len(text) <= digits else None
 
 
 def cloze_segments(prompt: str) -> list[dict[str, Any]]:
@@ -122,8 +152,9 @@ class QuestionType:
         return {}
 
     def read_response(self, form: Form, shown: Shown) -> Any:
-        """The learner's response from the submitted form, in the shape `grade` expects."""
-        return _one(form, "answer")[:500]
+        """The learner's response from the submitted form, in the shape `grade` expects;
+        raises Unreadable when the form cannot be graded as sent (the learner must fix it)."""
+        return _typed_text(form, "answer", ANSWER_LIMIT, "The answer box")
 
     def extra_export(self, data: Data) -> Data:
         """Other exported fields (distractors, options…)."""
