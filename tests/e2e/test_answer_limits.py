@@ -73,3 +73,19 @@ def test_letters_in_the_year_box_come_back_with_a_message(phone: Any) -> None:
     page.get_by_role("button", name="Check my answer").click()
     page.locator("#feedback").wait_for()
     assert "January 2013" in page.locator("#feedback").inner_text()
+
+
+def test_a_test_mode_question_can_be_skipped_with_the_box_empty(phone: Any) -> None:
+    page = phone
+    page.goto("/quiz/new")
+    page.get_by_label("Example bank — every question type").check()
+    page.locator("input[name=types][value=short]").check()
+    page.get_by_label("Number of questions").fill("1")
+    page.get_by_label("Test — see the answers at the end").check()
+    page.get_by_role("button", name="Start the quiz").click()
+    page.wait_for_selector("form.quiz-item-short")
+    page.get_by_role("button", name="Save and continue").click()  # empty: the browser asks for an answer
+    assert page.locator("form.quiz-item-short").is_visible() and page.locator(".feedback").count() == 0
+    page.get_by_role("button", name="Skip this question").click()
+    page.wait_for_url("**/results")
+    assert "You skipped this question." in page.locator("main").inner_text()
