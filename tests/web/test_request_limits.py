@@ -1,6 +1,7 @@
 """Requests that used to end in a 500: ids beyond 64 bits, odd digits, NUL characters, huge bodies."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -8,12 +9,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from quiz.services.banks import sync_banks
+from quiz.web.inputs import at_most
 
 from ..conftest import csrf_token
 from ..services.test_bank_sync import EXAMPLES
 from .test_quiz import start
 
 HUGE = str(2**64)
+OVER_INTEGER = str(2**31)  # one more than PostgreSQL's INTEGER holds
 
 
 @pytest.fixture
@@ -24,6 +27,7 @@ def banks(app: Flask) -> None:
 
 @pytest.mark.parametrize("path", [
     f"/quiz/{HUGE}", f"/quiz/{HUGE}/q/0", f"/quiz/{HUGE}/results", "/quiz/{own}/q/" + HUGE,
+    f"/quiz/{OVER_INTEGER}", f"/quiz/{OVER_INTEGER}/results", "/quiz/{own}/q/" + OVER_INTEGER,
     "/quiz/" + "9" * 5000, "/quiz/{own}/q/" + "1" * 5000, "/quiz/٣", "/quiz/{own}/q/٠",
 ])
 def test_ids_out_of_range_are_no_page(client: FlaskClient, banks: None, path: str) -> None:
@@ -37,10 +41,18 @@ def test_ids_out_of_range_are_no_page(client: FlaskClient, banks: None, path: st
 def test_posts_to_ids_out_of_range_are_no_page(client: FlaskClient, banks: None, action: str) -> None:
     own = start(client)
     token = csrf_token(client, f"/quiz/{own}/q/0")
-    for attempt in (HUGE, str(own)):
-        url = f"/quiz/{attempt}/{action}" if attempt == HUGE else f"/quiz/{attempt}/q/{HUGE}"
+    for url in (f"/quiz/{HUGE}/{action}", f"/quiz/{OVER_INTEGER}/{action}", f"/quiz/{own}/q/{HUGE}",
+                f"/quiz/{own}/q/{OVER_INTEGER}"):
         response = client.post(url, data={"csrf_token": token})
         assert response.status_code == 404, url
+
+
+@pytest.mark.parametrize("limit", [0, 7, 10, 109, 1000, 2**31 - 1, 2**63 - 1])
+def test_the_id_pattern_takes_every_number_up_to_its_limit_and_no_more(limit: int) -> None:
+    pattern = re.compile(at_most(limit) + r"\Z")
+    for number in [*range(300), limit - 1, limit, limit + 1, limit * 10, *range(limit - 300, limit + 300, 7)]:
+        if number >= 0:
+            assert bool(pattern.match(str(number))) == (number <= limit), number
 
 
 def test_a_nul_character_is_refused_with_a_message(client: FlaskClient, banks: None) -> None:
