@@ -3,6 +3,7 @@ way for every question type, with and without JavaScript (htmx fragment and full
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
@@ -14,8 +15,16 @@ from sqlalchemy import func, select
 from quiz.domain.question_types import QUESTION_TYPES
 from quiz.extensions import db
 from quiz.models import AttemptAnswer, Card, Question
+from quiz.services.banks import sync_banks
 
-from .test_quiz import attempt_state, banks, post_answer, right_form, start  # noqa: F401  (banks is a fixture)
+from ..services.test_bank_sync import EXAMPLES
+from .test_quiz import attempt_state, post_answer, right_form, start
+
+
+@pytest.fixture
+def banks(app: Flask) -> None:
+    with app.app_context():
+        sync_banks([EXAMPLES], datetime.now(timezone.utc))
 
 
 def stored(app: Flask) -> tuple[int, int]:
