@@ -69,6 +69,8 @@ def test_letters_in_the_year_box_come_back_with_a_message(phone: Any) -> None:
     assert page.get_by_label("Year").input_value() == "abc"  # nothing typed is lost
     assert page.get_by_label("Month").input_value() == "1"
     assert page.locator("#feedback").count() == 0  # not graded
+    assert page.get_by_label("Year").get_attribute("aria-invalid") == "true"
+    assert_accessible(page)
     page.get_by_label("Year").fill("2013")
     page.get_by_role("button", name="Check my answer").click()
     page.locator("#feedback").wait_for()
