@@ -44,6 +44,8 @@ class Config:
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # The largest request body accepted (bytes); a larger one gets a 413 page.
+        self.MAX_CONTENT_LENGTH = int(env.get("QUIZ_MAX_CONTENT_LENGTH", str(256 * 1024)))
         self.WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
 
 

@@ -108,7 +108,8 @@
     document.querySelectorAll("[data-order-list]").forEach(enhance);
     if (!afterSwap) return;
     // After htmx swaps in feedback or a revealed card, move focus there for keyboard and screen-reader users.
-    var target = document.querySelector("#card-back") || document.querySelector("#feedback") ||
+    var target = document.querySelector("#quiz-step [aria-invalid=true]") ||
+      document.querySelector("#card-back") || document.querySelector("#feedback") ||
       document.querySelector("#quiz-step input, #quiz-step select, #quiz-step a.button");
     if (target) target.focus();
   }
@@ -129,6 +130,14 @@
     tick();
     timer = setInterval(tick, 1000);
   }
+
+  // An answer sent back to be fixed (422) comes with the question and its message: show it.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status === 422 && event.detail.target.id === "quiz-step") {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
 
   document.addEventListener("DOMContentLoaded", function () { enhanceAll(false); startCountdown(); });
   document.addEventListener("htmx:afterSettle", startCountdown);

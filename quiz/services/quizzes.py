@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..domain.question_types import QUESTION_TYPES, Grade, Shown, grade
+from ..domain.question_types import QUESTION_TYPES, Form, Grade, Shown, Unreadable, grade
 from ..extensions import db
 from ..models import Attempt, AttemptAnswer, Bank, Question, QuestionTag, User
 from . import studying
@@ -24,6 +24,18 @@ class QuizError(Exception):
 
 class TimeUp(QuizError):
     """The attempt's time limit has passed."""
+
+
+class AnswerUnreadable(QuizError):
+    """The submitted form cannot be graded as sent (nothing was stored): the learner fixes it.
+    `field` names the form field the message is about."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+SKIPPED = "You skipped this question."
 
 
 @dataclass
@@ -118,26 +130,56 @@ def is_over(attempt: Attempt, now: datetime) -> bool:
     return attempt.finished_at is not None or (attempt.deadline_at is not None and now > attempt.deadline_at)
 
 
-def submit_answer(attempt: Attempt, position: int, response: Any, now: datetime) -> tuple[AttemptAnswer, bool]:
-    """Grade and store the answer at a position; returns (answer, newly_recorded).
-
-    A second submission for the same question returns the first answer unchanged. The first
-    answer also updates the learner's memory of the question (right → Good, wrong → Again).
-    """
+def _answered(attempt: Attempt, position: int, now: datetime) -> AttemptAnswer | None:
+    """The answer already given at this position, or None when one may be given now;
+    QuizError (TimeUp) when the quiz has no such question, is over or ran out of time."""
     if not 0 <= position < len(attempt.question_ids):
         raise QuizError("This quiz has no such question.")
-    question_id = attempt.question_ids[position]
-    existing = answers_by_question(attempt).get(question_id)
+    existing = answers_by_question(attempt).get(attempt.question_ids[position])
     if existing is not None:
-        return existing, False
+        return existing
     if attempt.deadline_at is not None and now > attempt.deadline_at:
         finish(attempt, now)
         raise TimeUp("Time is up: this answer arrived after the quiz's time limit and was not counted.")
     if attempt.finished_at is not None:
         raise QuizError("This quiz is finished; answers can no longer be changed.")
+    return None
+
+
+def answer_form(attempt: Attempt, position: int, form: Form, now: datetime,
+                skip: bool = False) -> tuple[AttemptAnswer, bool]:
+    """Read the learner's form for the question at a position, then grade and store it as
+    submit_answer does. AnswerUnreadable (nothing stored) when the form cannot be graded as
+    sent. In a test-mode quiz, `skip` records the question as skipped (wrong)."""
+    existing = _answered(attempt, position, now)
+    if existing is not None:
+        return existing, False
+    question = db.session.get(Question, attempt.question_ids[position])
+    assert question is not None
+    if skip and attempt.mode == "test":
+        return submit_answer(attempt, position, None, now, skipped=True)
+    try:
+        response = QUESTION_TYPES[question.type].read_response(form, shown(attempt, question))
+    except Unreadable as problem:
+        raise AnswerUnreadable(problem.message, problem.field) from problem
+    return submit_answer(attempt, position, response, now)
+
+
+def submit_answer(attempt: Attempt, position: int, response: Any, now: datetime,
+                  skipped: bool = False) -> tuple[AttemptAnswer, bool]:
+    """Grade and store the answer at a position; returns (answer, newly_recorded).
+
+    A second submission for the same question returns the first answer unchanged. The first
+    answer also updates the learner's memory of the question (right → Good, wrong → Again;
+    a skipped question is wrong).
+    """
+    existing = _answered(attempt, position, now)
+    if existing is not None:
+        return existing, False
+    question_id = attempt.question_ids[position]
     question = db.session.get(Question, question_id)
     assert question is not None
-    result: Grade = grade(question.type, question.data, response)
+    result: Grade = Grade(0.0, (SKIPPED,)) if skipped else grade(question.type, question.data, response)
     answer = AttemptAnswer(attempt_id=attempt.id, question_id=question_id, position=position, response=response,
                            score=result.score, feedback=list(result.feedback), answered_at=now)
     try:

@@ -1,11 +1,13 @@
 """Grading every question type: scores, partial credit and the feedback a learner reads."""
 from __future__ import annotations
 
+import random
+from collections import Counter
 from typing import Any
 
 import pytest
 
-from quiz.domain.question_types import QUESTION_TYPES, Grade, grade
+from quiz.domain.question_types import QUESTION_TYPES, Grade, Unreadable, grade
 
 # Answer data shaped exactly as each type's read() produces it.
 MCQ = {"answer": "Konna", "distractors": ["Gao", "Kidal", "Tessalit"]}
@@ -286,3 +288,133 @@ def test_grading_never_changes_the_data() -> None:
     grade("order", ORDER, [SOLDIER, KONNA])
     grade("match", MATCH, {"Serval": TAKUBA})
     assert (repr(CLOZE), repr(ORDER), repr(MATCH)) == before
+
+
+def _orders_shown(data: dict[str, Any], trials: int) -> Counter[tuple[str, ...]]:
+    """How often each order is shown over many attempts (seeded as a quiz seeds them)."""
+    order = QUESTION_TYPES["order"]
+    return Counter(tuple(order.present("Put in order", data, random.Random(f"{attempt}:q-order"))["items"])
+                   for attempt in range(trials))
+
+
+def test_a_two_event_order_question_is_shown_in_the_right_order_half_the_time() -> None:
+    data = {"items": ORDER["items"][:2]}
+    shown = _orders_shown(data, 4000)
+    assert set(shown) == {(KONNA, LAUNCH), (LAUNCH, KONNA)}
+    assert 0.45 < shown[(KONNA, LAUNCH)] / 4000 < 0.55  # ±6 standard deviations of a fair coin
+
+
+def test_every_order_of_three_events_is_equally_likely() -> None:
+    data = {"items": ORDER["items"][:3]}
+    shown = _orders_shown(data, 6000)
+    assert len(shown) == 6  # the right order among them
+    assert all(850 < count < 1150 for count in shown.values()), shown  # 1000 expected, σ ≈ 29
+
+
+# --- reading the submitted form -------------------------------------------------------
+OPTIONS = {"options": ["Gao", "Konna", "Kidal", "Tessalit"]}
+EVENTS = {"items": [LAUNCH, KONNA, BARKHANE]}
+LEFTS = {"lefts": ["Serval", "Barkhane"], "rights": [BARKHANE_R, SERVAL, TAKUBA]}
+
+# (name, type, what the quiz showed, the form, the response read)
+READABLE: list[tuple[str, str, dict[str, Any], dict[str, list[str]], Any]] = [
+    ("mcq option", "mcq", OPTIONS, {"choice": ["Konna"]}, "Konna"),
+    ("multi ticks in shown order", "multi", OPTIONS, {"choice": ["Kidal", "Gao", "Wagner"]}, ["Gao", "Kidal"]),
+    ("truefalse false", "truefalse", {}, {"choice": ["false"]}, False),
+    ("short trimmed", "short", {}, {"answer": ["  Sévaré "]}, "Sévaré"),
+    ("short at the limit", "short", {}, {"answer": ["x" * 500]}, "x" * 500),
+    ("number with unit", "number", {}, {"answer": ["3 000 troops"]}, "3 000 troops"),
+    ("number in Arabic-Indic digits", "number", {}, {"answer": ["٣٠٠٠"]}, "٣٠٠٠"),
+    ("date day", "date", {"precision": "day"}, {"day": ["1"], "month": ["1"], "year": ["2013"]}, "2013-01-01"),
+    ("date month", "date", {"precision": "month"}, {"month": ["8"], "year": ["2014"]}, "2014-08"),
+    ("date year in Arabic-Indic digits", "date", {"precision": "year"}, {"year": ["٢٠١٣"]}, "2013"),
+    ("date early year", "date", {"precision": "year"}, {"year": ["732"]}, "0732"),
+    ("order by place", "order", EVENTS, {"pos-0": ["2"], "pos-1": ["1"], "pos-2": ["3"]}, [KONNA, LAUNCH, BARKHANE]),
+    ("match", "match", LEFTS, {"match-0": [SERVAL], "match-1": [BARKHANE_R]},
+     {"Serval": SERVAL, "Barkhane": BARKHANE_R}),
+    ("cloze", "cloze", {"gaps": 2}, {"gap-0": [" Serval"], "gap-1": ["Barkhane"]}, ["Serval", "Barkhane"]),
+    ("card yes", "card", {}, {"knew": ["yes"]}, True),
+    ("card no", "card", {}, {"knew": ["no"]}, False),
+]
+
+# (name, type, shown, form, words of the message, the field pointed at)
+UNREADABLE: list[tuple[str, str, dict[str, Any], dict[str, list[str]], str, str]] = [
+    ("mcq nothing chosen", "mcq", OPTIONS, {}, "choose one of the options", "choice"),
+    ("mcq not an option", "mcq", OPTIONS, {"choice": ["Timbuktu"]}, "choose one of the options", "choice"),
+    ("multi nothing ticked", "multi", OPTIONS, {}, "No option is ticked", "choice"),
+    ("multi only unknown ticks", "multi", OPTIONS, {"choice": ["Wagner"]}, "No option is ticked", "choice"),
+    ("truefalse nothing chosen", "truefalse", {}, {"choice": [""]}, "choose True or False", "choice"),
+    ("short empty", "short", {}, {"answer": [" \u00a0 "]}, "The answer box is empty", "answer"),
+    ("short missing", "short", {}, {}, "The answer box is empty", "answer"),
+    ("short too long", "short", {}, {"answer": ["x" * 3000]}, "at most 500 characters and yours has 3,000", "answer"),
+    ("number empty", "number", {}, {"answer": [""]}, "The number box is empty", "answer"),
+    ("number letters", "number", {}, {"answer": ["about 3000"]}, "“about 3000” is not a number: type it in digits",
+     "answer"),
+    ("number superscript", "number", {}, {"answer": ["²"]}, "is not a number", "answer"),
+    ("number too long", "number", {}, {"answer": ["9" * 5000]}, "at most 100 characters", "answer"),
+    ("date letters in the year", "date", {"precision": "month"}, {"month": ["1"], "year": ["abc"]},
+     "The Year box takes a year in digits", "year"),
+    ("date year 0", "date", {"precision": "day"}, {"day": ["1"], "month": ["1"], "year": ["0"]},
+     "from 1 to 9999", "year"),
+    ("date superscript year", "date", {"precision": "year"}, {"year": ["²"]}, "The Year box takes a year", "year"),
+    ("date year too long", "date", {"precision": "year"}, {"year": ["20130"]}, "The Year box takes a year", "year"),
+    ("date no month chosen", "date", {"precision": "month"}, {"month": [""], "year": ["2014"]},
+     "Choose a month in the Month menu.", "month"),
+    ("date empty boxes in form order", "date", {"precision": "day"}, {},
+     "Type the day in the Day box, such as 11. Choose a month in the Month menu. Type the year in the Year box",
+     "day"),
+    ("date impossible day", "date", {"precision": "day"}, {"day": ["30"], "month": ["2"], "year": ["2013"]},
+     "February 2013 has 28 days: the Day box takes 1 to 28.", "day"),
+    ("date day letters", "date", {"precision": "day"}, {"day": ["x"], "month": ["2"], "year": ["2013"]},
+     "The Day box takes a day of the month", "day"),
+    ("order superscript place", "order", EVENTS, {"pos-0": ["²"], "pos-1": ["1"], "pos-2": ["3"]},
+     f"Choose a place from 1 to 3 for “{LAUNCH}”.", "pos-0"),
+    ("order place out of range", "order", EVENTS, {"pos-0": ["2"], "pos-1": ["1"], "pos-2": ["4"]},
+     f"for “{BARKHANE}”", "pos-2"),
+    ("order missing places", "order", EVENTS, {"pos-1": ["1"]}, f"for “{LAUNCH}” and “{BARKHANE}”", "pos-0"),
+    ("order huge place", "order", EVENTS, {"pos-0": [str(2**70)], "pos-1": ["1"], "pos-2": ["3"]},
+     "Choose a place from 1 to 3", "pos-0"),
+    ("order same place twice", "order", EVENTS, {"pos-0": ["1"], "pos-1": ["1"], "pos-2": ["3"]},
+     f"“{LAUNCH}” and “{KONNA}” both have place 1: give each event a place of its own.", "pos-1"),
+    ("match one left blank", "match", LEFTS, {"match-0": [SERVAL], "match-1": [""]},
+     "Choose a match for “Barkhane” in its menu.", "match-1"),
+    ("match not a shown option", "match", LEFTS, {"match-0": ["Wagner"], "match-1": [SERVAL]},
+     "Choose a match for “Serval”", "match-0"),
+    ("cloze one gap empty", "cloze", {"gaps": 2}, {"gap-0": ["Serval"], "gap-1": [" "]},
+     "Gap 2 is empty: fill in every gap.", "gap-1"),
+    ("cloze two gaps empty", "cloze", {"gaps": 3}, {"gap-1": ["x"]}, "Gaps 1 and 3 are empty", "gap-0"),
+    ("cloze the only gap empty", "cloze", {"gaps": 1}, {}, "The gap is empty", "gap-0"),
+    ("cloze gap too long", "cloze", {"gaps": 2}, {"gap-0": ["x" * 201], "gap-1": ["y"]},
+     "Gap 1 takes at most 200 characters", "gap-0"),
+    ("card no choice", "card", {}, {}, "Say whether you knew it", "knew"),
+    ("card not yes or no", "card", {}, {"knew": ["maybe"]}, "Say whether you knew it", "knew"),
+]
+
+
+@pytest.mark.parametrize(("qtype", "shown", "form", "expected"), [c[1:] for c in READABLE],
+                         ids=[c[0] for c in READABLE])
+def test_read_response(qtype: str, shown: dict[str, Any], form: dict[str, list[str]], expected: Any) -> None:
+    assert QUESTION_TYPES[qtype].read_response(form, shown) == expected
+
+
+@pytest.mark.parametrize(("qtype", "shown", "form", "words", "field"), [c[1:] for c in UNREADABLE],
+                         ids=[c[0] for c in UNREADABLE])
+def test_an_unreadable_form_is_sent_back_with_a_message(qtype: str, shown: dict[str, Any],
+                                                        form: dict[str, list[str]], words: str, field: str) -> None:
+    with pytest.raises(Unreadable) as caught:
+        QUESTION_TYPES[qtype].read_response(form, shown)
+    assert words in caught.value.message and caught.value.field == field
+    assert "YYYY" not in caught.value.message  # it speaks of the boxes and menus the learner sees
+
+
+def test_every_type_refuses_an_empty_form() -> None:
+    shown = {"mcq": OPTIONS, "multi": OPTIONS, "date": {"precision": "year"}, "order": EVENTS, "match": LEFTS,
+             "cloze": {"gaps": 1}}
+    for name, question_type in QUESTION_TYPES.items():
+        with pytest.raises(Unreadable):
+            question_type.read_response({}, shown.get(name, {}))
+
+
+def test_a_year_0_answer_is_graded_not_crashed() -> None:
+    result = grade("date", DAY, "0000-01-01")
+    assert result.score == 0 and "There is no year 0" in result.feedback[0]

@@ -74,6 +74,20 @@ def right_form(question: Question, shown: dict[str, Any]) -> dict[str, Any]:
     return {"knew": "yes"}
 
 
+def wrong_form(question: Question, shown: dict[str, Any]) -> dict[str, Any]:
+    """A readable form that a learner who does not know the answer submits (it scores 0)."""
+    data = question.data
+    if question.type == "mcq":
+        return {"choice": data["distractors"][0]}
+    if question.type == "short":
+        return {"answer": "Timbuktu"}
+    if question.type == "number":
+        return {"answer": "123456"}
+    if question.type == "date":
+        return {"year": "1900", "month": "1", "day": "1"}
+    raise AssertionError(f"no wrong form for {question.type}")
+
+
 def secrets(question: Question) -> list[str]:
     """Texts that would give the answer away if they were on the page before answering."""
     data = question.data
@@ -156,10 +170,10 @@ def test_a_perfect_quiz_scores_100_and_feeds_the_flashcards(app: Flask, client: 
 
 
 def test_double_submit_is_counted_once(app: Flask, client: FlaskClient, banks: None) -> None:
-    attempt_id = start(client, types=["mcq", "short", "date"])  # types where a blank answer scores 0
+    attempt_id = start(client, types=["mcq", "short", "date"])
     questions, shown = attempt_state(app, attempt_id)
     token = csrf_token(client, f"/quiz/{attempt_id}/q/0")
-    wrong = {"choice": "nothing"}
+    wrong = wrong_form(questions[0], shown[0])
     right = right_form(questions[0], shown[0])
     first = client.post(f"/quiz/{attempt_id}/q/0", data={**wrong, "csrf_token": token})
     second = client.post(f"/quiz/{attempt_id}/q/0", data={**right, "csrf_token": token})
@@ -191,23 +205,23 @@ def test_test_mode_shows_answers_at_the_end_with_sources(app: Flask, client: Fla
     attempt_id = start(client, mode="test", count="3", types=["mcq", "short", "number"])
     questions, shown = attempt_state(app, attempt_id)
     post_answer(client, attempt_id, 0, right_form(questions[0], shown[0]))
-    post_answer(client, attempt_id, 1, {})
+    assert post_answer(client, attempt_id, 1, {"skip": "1"}).status_code == 303
     last = post_answer(client, attempt_id, 2, right_form(questions[2], shown[2]))
     assert last.headers["Location"] == f"/quiz/{attempt_id}"
     assert client.get(f"/quiz/{attempt_id}").headers["Location"] == f"/quiz/{attempt_id}/results"
     html = client.get(f"/quiz/{attempt_id}/results").get_data(as_text=True)
     assert "2 of 3" in html and "67 %" in html
-    assert "(no answer)" in html
+    assert "(no answer)" in html and "You skipped this question." in html
     for question in questions:
         assert escape(question.explanation[:40]) in html and f"paragraph {question.paragraph}" in html
     assert "Retry the 1 I missed" in html
 
 
 def test_retry_the_missed_ones(app: Flask, client: FlaskClient, banks: None) -> None:
-    attempt_id = start(client, count="3")
+    attempt_id = start(client, count="3", types=["mcq", "short", "number", "date"])
     questions, shown = attempt_state(app, attempt_id)
     post_answer(client, attempt_id, 0, right_form(questions[0], shown[0]))
-    post_answer(client, attempt_id, 1, {})
+    post_answer(client, attempt_id, 1, wrong_form(questions[1], shown[1]))
     token = csrf_token(client, f"/quiz/{attempt_id}/q/2")
     client.post(f"/quiz/{attempt_id}/finish", data={"csrf_token": token})
     token = csrf_token(client, f"/quiz/{attempt_id}/results")

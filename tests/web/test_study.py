@@ -207,3 +207,41 @@ def test_grading_an_unknown_card_is_refused_with_a_message(app: Flask, client: F
     response = client.post("/study/bury", data={"csrf_token": csrf_from(html), "question_id": "nope"},
                            follow_redirects=True)
     assert response.status_code == 200 and "no longer in any bank" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("shown_at", ["²", "٣", "9" * 5000, "-5", "1e3", ""])
+def test_an_odd_shown_at_still_grades_the_card(app: Flask, client: FlaskClient, banks: None, shown_at: str) -> None:
+    start(client)
+    html = client.get("/study?reveal=1").get_data(as_text=True)
+    data = {"csrf_token": csrf_from(html), "rating": "3", "question_id": "ex-mcq", "shown_at": shown_at,
+            "version": re.search(r'name="version" value="(\d+)"', html).group(1)}  # type: ignore[union-attr]
+    response = client.post("/study/grade", data=data)
+    assert response.status_code == 303
+    with app.app_context():
+        log = db.session.scalar(select(ReviewLog))
+        assert log is not None and log.duration_ms is None  # graded; no made-up answer time
+
+
+@pytest.mark.parametrize("version", ["9" * 30, "٣" * 30, "-1"])
+def test_an_impossible_version_is_refused_with_a_message(app: Flask, client: FlaskClient, banks: None,
+                                                         version: str) -> None:
+    start(client)
+    html = client.get("/study?reveal=1").get_data(as_text=True)
+    response = client.post("/study/grade", data={"csrf_token": csrf_from(html), "rating": "3",
+                                                  "question_id": "ex-mcq", "version": version})
+    assert response.status_code == 303
+    assert "That grade could not be read" in client.get("/study").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("retention", ["sNaN", "NaN", "-Infinity", "Infinity"])
+def test_settings_refuse_a_number_that_is_not_finite(client: FlaskClient, auth: AuthActions, create_user,
+                                                     retention: str) -> None:
+    create_user("learner@example.org")
+    auth.login()
+    token = csrf_token(client, "/study/settings")
+    response = client.post("/study/settings", data={
+        "csrf_token": token, "desired_retention": retention, "new_per_day": "20", "reviews_per_day": "200",
+        "timezone": "Europe/Paris", "day_cutoff_hour": "4"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Type a number, such as 0.90." in html or "Choose between 0.80 and 0.95." in html

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import Data, Form, Grade, QuestionType, Shown, cloze_segments
+from .base import ANSWER_LIMIT, Data, Form, Grade, QuestionType, Shown, Unreadable, cloze_segments
 from .cards import Card
 from .choice import Mcq, Multi, TrueFalse
 from .ordering import Match, Order
@@ -41,5 +41,5 @@ TYPE_SYNONYMS = {
 }
 
 
-__all__ = ["QUESTION_TYPES", "TYPE_SYNONYMS", "Data", "Form", "Grade", "QuestionType", "Shown", "cloze_segments",
-           "grade"]
+__all__ = ["ANSWER_LIMIT", "QUESTION_TYPES", "TYPE_SYNONYMS", "Data", "Form", "Grade", "QuestionType", "Shown",
+           "Unreadable", "cloze_segments", "grade"]

@@ -17,18 +17,47 @@ Shown = dict[str, Any]  # what a quiz shows for a question: shuffled options, bl
 Form = Mapping[str, list[str]]  # submitted form fields, each with its list of values
 
 
-def _shuffled(items: list[str], rng: random.Random, avoid_identity: bool = False) -> list[str]:
+def _shuffled(items: list[str], rng: random.Random) -> list[str]:
+    """A uniformly random order: every order equally likely, the original one included
+    (otherwise a two-item question would always be answered by reversing what is shown)."""
     result = list(items)
     rng.shuffle(result)
-    if avoid_identity and len(set(items)) > 1:
-        while result == items:
-            rng.shuffle(result)
     return result
+
+
+ANSWER_LIMIT = 500  # characters a typed answer may have (the form says so and stops there)
+
+
+class Unreadable(ValueError):
+    """A form that cannot be graded as sent: a box left empty, letters in a number box, no
+    option chosen. The message speaks of the fields the learner sees and says how to fix
+    it; `field` names the form field to point at. Nothing is stored: the learner fixes it."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
 
 
 def _one(form: Form, name: str) -> str:
     values = form.get(name) or [""]
     return values[0].strip()
+
+
+def _typed_text(form: Form, name: str, limit: int, box: str) -> str:
+    """The text typed in a box; Unreadable when it is empty or longer than the box takes."""
+    text = _one(form, name)
+    if len(text) > limit:
+        raise Unreadable(f"{box} takes at most {limit} characters and yours has {len(text):,}: "
+                         "shorten it, then send it again.", name)
+    if _typed(text) is None:
+        raise Unreadable(f"{box} is empty: type your answer there.", name)
+    return text
+
+
+def _whole(text: str, digits: int) -> int | None:
+    """A whole number typed in decimal digits (of any script, not "²"), at most `digits` long."""
+    return int(text) if text.isdecimal() and len(text) <= digits else None
 
 
 def cloze_segments(prompt: str) -> list[dict[str, Any]]:
@@ -123,8 +152,9 @@ class QuestionType:
         return {}
 
     def read_response(self, form: Form, shown: Shown) -> Any:
-        """The learner's response from the submitted form, in the shape `grade` expects."""
-        return _one(form, "answer")[:500]
+        """The learner's response from the submitted form, in the shape `grade` expects;
+        raises Unreadable when the form cannot be graded as sent (the learner must fix it)."""
+        return _typed_text(form, "answer", ANSWER_LIMIT, "The answer box")
 
     def extra_export(self, data: Data) -> Data:
         """Other exported fields (distractors, options…)."""

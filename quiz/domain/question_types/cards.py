@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..fields import Fields
-from .base import Data, Form, Grade, QuestionType, Shown, _one
+from .base import Data, Form, Grade, QuestionType, Shown, Unreadable, _one
 
 
 class Card(QuestionType):
@@ -19,7 +19,10 @@ class Card(QuestionType):
         return data["back"]
 
     def read_response(self, form: Form, shown: Shown) -> Any:
-        return {"yes": True, "no": False}.get(_one(form, "knew"))
+        knew = {"yes": True, "no": False}.get(_one(form, "knew"))
+        if knew is None:
+            raise Unreadable("Say whether you knew it: choose “Yes, I knew it” or “No, I didn't”.", "knew")
+        return knew
 
     def grade(self, data: Data, response: Any) -> Grade:
         """1.0 when the learner says they knew it, else 0."""

@@ -11,6 +11,7 @@ from .base import (
     Grade,
     QuestionType,
     Shown,
+    Unreadable,
     _one,
     _option_key,
     _q,
@@ -45,7 +46,9 @@ class Mcq(QuestionType):
 
     def read_response(self, form: Form, shown: Shown) -> Any:
         value = _one(form, "choice")
-        return value if value in shown["options"] else None
+        if value not in shown["options"]:
+            raise Unreadable("No option is chosen: choose one of the options.", "choice")
+        return value
 
     def grade(self, data: Data, response: Any) -> Grade:
         """Right when the chosen option (a text) is the answer."""
@@ -86,7 +89,10 @@ class Multi(QuestionType):
 
     def read_response(self, form: Form, shown: Shown) -> Any:
         picked = set(form.get("choice") or [])
-        return [option for option in shown["options"] if option in picked]
+        chosen = [option for option in shown["options"] if option in picked]
+        if not chosen:
+            raise Unreadable("No option is ticked: tick every option you think is right.", "choice")
+        return chosen
 
     def grade(self, data: Data, response: Any) -> Grade:
         """(right picks − wrong picks) / number of right answers, never below 0."""
@@ -140,7 +146,10 @@ class TrueFalse(QuestionType):
         return "True" if data["answer"] else "False"
 
     def read_response(self, form: Form, shown: Shown) -> Any:
-        return {"true": True, "false": False}.get(_one(form, "choice"))
+        value = {"true": True, "false": False}.get(_one(form, "choice"))
+        if value is None:
+            raise Unreadable("Neither is chosen: choose True or False.", "choice")
+        return value
 
     def grade(self, data: Data, response: Any) -> Grade:
         """Right when the response (True, False or None) is the answer."""

@@ -13,12 +13,14 @@ from .base import (
     Grade,
     QuestionType,
     Shown,
+    Unreadable,
     _one,
     _option_key,
     _q,
     _q_list,
     _shuffled,
     _typed,
+    _whole,
 )
 
 
@@ -66,16 +68,31 @@ class Order(QuestionType):
         return {"items": data["items"]}
 
     def present(self, prompt: str, data: Data, rng: random.Random) -> Shown:
-        return {"items": _shuffled([item["text"] for item in data["items"]], rng, avoid_identity=True)}
+        return {"items": _shuffled([item["text"] for item in data["items"]], rng)}
 
     def read_response(self, form: Form, shown: Shown) -> Any:
-        items = shown["items"]
-
-        def position(index: int) -> tuple[int, int]:
-            value = _one(form, f"pos-{index}")
-            return (int(value) if value.isdigit() else len(items) + 1, index)
-
-        return [items[i] for i in sorted(range(len(items)), key=position)]
+        """The events in the order of the places chosen (pos-N is the place of the N-th event
+        shown); every event needs its own place from 1 to the number of events."""
+        items: list[str] = shown["items"]
+        places: dict[int, int] = {}
+        unplaced: list[int] = []
+        for index in range(len(items)):
+            place = _whole(_one(form, f"pos-{index}"), 3)
+            if place is None or not 1 <= place <= len(items):
+                unplaced.append(index)
+            else:
+                places[index] = place
+        if unplaced:
+            raise Unreadable(f"Choose a place from 1 to {len(items)} for {_q_list([items[i] for i in unplaced])}.",
+                             f"pos-{unplaced[0]}")
+        by_place: dict[int, list[int]] = {}
+        for index, place in places.items():
+            by_place.setdefault(place, []).append(index)
+        for place, indexes in sorted(by_place.items()):
+            if len(indexes) > 1:
+                raise Unreadable(f"{_q_list([items[i] for i in indexes])} {'both' if len(indexes) == 2 else 'all'} have place {place}: "
+                                 "give each event a place of its own.", f"pos-{indexes[1]}")
+        return [items[i] for i in sorted(places, key=places.__getitem__)]
 
     def grade(self, data: Data, response: Any) -> Grade:
         """The share of pairs of events put in the right relative order (Kendall-style). A
@@ -172,10 +189,16 @@ class Match(QuestionType):
 
     def read_response(self, form: Form, shown: Shown) -> Any:
         result = {}
+        unmatched: list[int] = []
         for index, left in enumerate(shown["lefts"]):
             value = _one(form, f"match-{index}")
             if value in shown["rights"]:
                 result[left] = value
+            else:
+                unmatched.append(index)
+        if unmatched:
+            raise Unreadable(f"Choose a match for {_q_list([shown['lefts'][i] for i in unmatched])} in its menu.",
+                             f"match-{unmatched[0]}")
         return result
 
     def grade(self, data: Data, response: Any) -> Grade:

@@ -1,6 +1,7 @@
 """Typed answers: a short text, a number, a date, gaps in a text (cloze)."""
 from __future__ import annotations
 
+import calendar
 import random
 import re
 from decimal import Decimal
@@ -10,19 +11,26 @@ from ..answers import How, match_text, parse_number
 from ..dates import DateFormatError, PartialDate
 from ..fields import Fields
 from .base import (
+    ANSWER_LIMIT,
     CLOZE_GAP,
     Data,
     Form,
     Grade,
     QuestionType,
     Shown,
+    Unreadable,
     _number_text,
     _one,
     _q,
     _typed,
+    _typed_text,
+    _whole,
     _you_wrote,
     cloze_segments,
 )
+
+NUMBER_LIMIT = 100  # characters in a number box ("3 000 troops" and more)
+GAP_LIMIT = 200  # characters in one gap of a cloze
 
 
 class Short(QuestionType):
@@ -40,6 +48,9 @@ class Short(QuestionType):
 
     def extra_export(self, data: Data) -> Data:
         return {"accept": data["accept"], "fuzzy": data["fuzzy"]}
+
+    def present(self, prompt: str, data: Data, rng: random.Random) -> Shown:
+        return {"limit": ANSWER_LIMIT}
 
     def grade(self, data: Data, response: Any) -> Grade:
         """Right when the typed text is the answer or an accepted one, ignoring case, accents,
@@ -84,7 +95,15 @@ class Number(QuestionType):
         return {"tolerance": data["tolerance"], "unit": data["unit"]}
 
     def present(self, prompt: str, data: Data, rng: random.Random) -> Shown:
-        return {"unit": data.get("unit")}
+        return {"unit": data.get("unit"), "limit": NUMBER_LIMIT}
+
+    def read_response(self, form: Form, shown: Shown) -> Any:
+        """The typed text, when it is one number (a unit after it is allowed)."""
+        text = _typed_text(form, "answer", NUMBER_LIMIT, "The number box")
+        value = parse_number(text)
+        if value is None or not value.is_finite():
+            raise Unreadable(f"{_q(text)} is not a number: type it in digits, such as 3000 or 2.5.", "answer")
+        return text
 
     def grade(self, data: Data, response: Any) -> Grade:
         """Right when the typed number is within the tolerance of the answer (a unit typed after it is ignored)."""
@@ -137,15 +156,40 @@ class Date(QuestionType):
         return {"precision": data["precision"]}
 
     def read_response(self, form: Form, shown: Shown) -> Any:
-        """YYYY, YYYY-MM or YYYY-MM-DD from the fields asked; stops at the first one left blank."""
-        names = {"year": ["year"], "month": ["year", "month"], "day": ["year", "month", "day"]}[shown["precision"]]
-        parts: list[str] = []
-        for name in names:
-            value = _one(form, name)
-            if not value:
-                break
-            parts.append(value.zfill(2) if parts else value)
-        return "-".join(parts)
+        """YYYY, YYYY-MM or YYYY-MM-DD from the Day box, the Month menu and the Year box the
+        question shows; Unreadable, naming those fields, when one is empty or impossible."""
+        precision: str = shown["precision"]
+        problems: list[tuple[str, str]] = []  # (field, what to do), in the order the form shows them
+        day = month = None
+        if precision == "day":
+            text = _one(form, "day")
+            day = _whole(text, 2)
+            if not text:
+                problems.append(("day", "Type the day in the Day box, such as 11."))
+            elif day is None or not 1 <= day <= 31:
+                problems.append(("day", "The Day box takes a day of the month in digits, from 1 to 31."))
+        if precision in ("day", "month"):
+            month = _whole(_one(form, "month"), 2)
+            if month is None or not 1 <= month <= 12:
+                problems.append(("month", "Choose a month in the Month menu."))
+        text = _one(form, "year")
+        year = _whole(text, 4)
+        if not text:
+            problems.append(("year", "Type the year in the Year box, such as 2013."))
+        elif year is None or year < 1:
+            problems.append(("year", "The Year box takes a year in digits, from 1 to 9999, such as 2013."))
+        if problems:
+            raise Unreadable(" ".join(message for _, message in problems), problems[0][0])
+        assert year is not None
+        if month is None:
+            return f"{year:04d}"
+        if day is None:
+            return f"{year:04d}-{month:02d}"
+        last = calendar.monthrange(year, month)[1]
+        if day > last:
+            raise Unreadable(f"{calendar.month_name[month]} {year} has {last} days: "
+                             f"the Day box takes 1 to {last}.", "day")
+        return f"{year:04d}-{month:02d}-{day:02d}"
 
     def grade(self, data: Data, response: Any) -> Grade:
         """Right when the typed date is within the tolerance, counted in the question's precision
@@ -169,6 +213,8 @@ class Date(QuestionType):
             given = PartialDate.parse(text)
         except DateFormatError as error:
             return Grade(0.0, (f"{error}.", the_answer))
+        if given.year < 1:
+            return Grade(0.0, ("There is no year 0: the years go from 1 to 9999.", the_answer))
         rank = _PRECISIONS.index
         if rank(given.precision) < rank(precision):
             missing = {("year", "month"): "the month", ("year", "day"): "the month and the day",
@@ -219,10 +265,28 @@ class Cloze(QuestionType):
         return {"gaps": data["gaps"], "fuzzy": data["fuzzy"]}
 
     def present(self, prompt: str, data: Data, rng: random.Random) -> Shown:
-        return {"segments": cloze_segments(prompt), "gaps": len(data["gaps"])}
+        return {"segments": cloze_segments(prompt), "gaps": len(data["gaps"]), "limit": GAP_LIMIT}
 
     def read_response(self, form: Form, shown: Shown) -> Any:
-        return [_one(form, f"gap-{index}")[:200] for index in range(shown["gaps"])]
+        """The text of every gap; Unreadable when one is empty or too long."""
+        count: int = shown["gaps"]
+        texts: list[str] = []
+        empty: list[int] = []
+        for index in range(count):
+            box = f"Gap {index + 1}" if count > 1 else "The gap"
+            try:
+                texts.append(_typed_text(form, f"gap-{index}", GAP_LIMIT, box))
+            except Unreadable:
+                if _one(form, f"gap-{index}"):  # too long, not empty
+                    raise
+                empty.append(index)
+        if empty:
+            if count == 1:
+                raise Unreadable("The gap is empty: type your answer in it.", "gap-0")
+            names = ", ".join(str(i + 1) for i in empty[:-1]) + (" and " if len(empty) > 1 else "") + str(empty[-1] + 1)
+            raise Unreadable(f"Gap{'s' if len(empty) > 1 else ''} {names} {'are' if len(empty) > 1 else 'is'} "
+                             "empty: fill in every gap.", f"gap-{empty[0]}")
+        return texts
 
     def grade(self, data: Data, response: Any) -> Grade:
         """The share of gaps filled right, each graded like a short answer (a near miss is

@@ -5,6 +5,9 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from ...domain.dates import DateFormatError, PartialDate
 
@@ -42,7 +45,31 @@ def percent(score: float | None) -> str:
     return "—" if score is None else f"{round(score * 100)} %"
 
 
+@pass_context
+def sent_value(context: Context, name: str) -> str:
+    """What the learner sent in a field of a question sent back to be fixed ("" otherwise)."""
+    values = (context.get("sent") or {}).get(name) or [""]
+    return values[0]
+
+
+@pass_context
+def sent_values(context: Context, name: str) -> list[str]:
+    """Every value sent in a field (ticked boxes) of a question sent back to be fixed."""
+    return list((context.get("sent") or {}).get(name) or [])
+
+
+@pass_context
+def field_state(context: Context, name: str) -> Markup:
+    """Attributes for the field that the question's error message is about: marked invalid,
+    described by the message, and focused."""
+    if context.get("error_field") != name:
+        return Markup("")
+    return Markup(' aria-invalid="true" aria-describedby="answer-error" autofocus')
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(response_text)
     app.add_template_filter(duration)
     app.add_template_filter(percent)
+    for function in (sent_value, sent_values, field_state):
+        app.add_template_global(function)

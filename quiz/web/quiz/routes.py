@@ -84,8 +84,10 @@ def show_attempt(attempt_id: int) -> Response:
     return redirect(url_for("quiz.show_item", attempt_id=attempt.id, position=position), 303)
 
 
-def _step_context(attempt: Attempt, position: int, error: str | None = None) -> dict[str, Any]:
-    """What the step at `position` shows: its feedback once answered (practice), then the next question."""
+def _step_context(attempt: Attempt, position: int, problem: quizzes.AnswerUnreadable | None = None,
+                  sent: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    """What the step at `position` shows: its feedback once answered (practice), then the next
+    question; or the same question again with what was `sent` and the `problem` to fix."""
     now = utcnow()
     questions = quizzes.questions_of(attempt)
     answers = quizzes.answers_by_question(attempt)
@@ -99,10 +101,13 @@ def _step_context(attempt: Attempt, position: int, error: str | None = None) -> 
         "answered_count": len(answers), "feedback_question": questions[position] if answered else None,
         "feedback": answered if attempt.mode == "practice" else None, "saved": answered is not None,
         "item": item, "item_position": item_position, "shown": quizzes.shown(attempt, item) if item else None,
-        "types": QUESTION_TYPES, "error": error, "over": over and upcoming is not None,
+        "types": QUESTION_TYPES, "over": over and upcoming is not None,
+        "error": str(problem) if problem else None, "error_field": problem.field if problem else None,
+        "sent": sent or {},
         "seconds_left": int((attempt.deadline_at - now).total_seconds()) if attempt.deadline_at else None,
         "action_form": ActionForm(),
-        "reveal": request.args.get("reveal") == "1" and item is not None and item_position == position,
+        "reveal": (request.args.get("reveal") == "1" or problem is not None) and item is not None
+                  and item_position == position,
     }
 
 
@@ -125,11 +130,12 @@ def answer_item(attempt_id: int, position: int) -> str | tuple[str, int] | Respo
     attempt = _own_attempt(attempt_id)
     if not 0 <= position < len(attempt.question_ids):
         abort(404)
-    question = quizzes.questions_of(attempt)[position]
-    response = QUESTION_TYPES[question.type].read_response(request.form.to_dict(flat=False),
-                                                         quizzes.shown(attempt, question))
+    sent = request.form.to_dict(flat=False)
     try:
-        quizzes.submit_answer(attempt, position, response, utcnow())
+        quizzes.answer_form(attempt, position, sent, utcnow(), skip="skip" in request.form)
+    except quizzes.AnswerUnreadable as problem:  # the same question again, as sent, with what to fix
+        context = _step_context(attempt, position, problem, sent)
+        return render_template("quiz/_step.html" if _is_htmx() else "quiz/item.html", **context), 422
     except quizzes.TimeUp as exc:
         flash(str(exc), "error")
         if _is_htmx():

@@ -1,19 +1,35 @@
 """Study forms: a grade, and the learner's settings."""
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, HiddenField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, InputRequired, NumberRange
+from wtforms.validators import AnyOf, DataRequired, InputRequired, NumberRange, StopValidation
+
+_MILLISECONDS = re.compile(r"[0-9]{1,15}")  # a browser clock in ms since 1970 has 13 digits
 
 
 class GradeForm(FlaskForm):
     question_id = HiddenField(validators=[DataRequired()])
-    version = IntegerField(validators=[InputRequired()])
+    version = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=2**31 - 1)])
     rating = IntegerField(validators=[InputRequired(), AnyOf([1, 2, 3, 4])])
     shown_at = HiddenField()
+
+    def shown_at_ms(self) -> int | None:
+        """When the card was shown (ms since 1970), or None when the field is missing or not
+        a plain number (it only measures the answer time, so it never refuses a grade)."""
+        text = self.shown_at.data or ""
+        return int(text) if _MILLISECONDS.fullmatch(text) else None
+
+
+def _finite(form: FlaskForm, field: DecimalField) -> None:
+    """Stops validation of a number that is not finite (NaN, sNaN, Infinity) with a message."""
+    if isinstance(field.data, Decimal) and not field.data.is_finite():
+        raise StopValidation("Type a number, such as 0.90.")
 
 
 class CardActionForm(FlaskForm):
@@ -28,7 +44,8 @@ def _timezones() -> list[SelectChoice]:
 class SettingsForm(FlaskForm):
     desired_retention = DecimalField(
         "Desired retention", places=2,
-        validators=[InputRequired(), NumberRange(min=0.80, max=0.95, message="Choose between 0.80 and 0.95.")],
+        validators=[InputRequired(), _finite,
+                    NumberRange(min=0.80, max=0.95, message="Choose between 0.80 and 0.95.")],
         description="The share of cards you want to still remember when they come back (0.80–0.95). "
                     "Higher means more reviews.")
     new_per_day = IntegerField(

@@ -91,9 +91,8 @@ def grade() -> str | tuple[str, int] | Response:
         return _after_action(deck, "That grade could not be read; please grade the card again.")
     learner = studying.profile(ensure_learner().id)
     now = utcnow()
-    duration = None
-    if form.shown_at.data and form.shown_at.data.isdigit():
-        duration = max(0, min(int(now.timestamp() * 1000) - int(form.shown_at.data), 3_600_000))
+    shown_at = form.shown_at_ms()
+    duration = None if shown_at is None else max(0, min(int(now.timestamp() * 1000) - shown_at, 3_600_000))
     try:
         studying.grade(learner.user_id, form.question_id.data or "", form.rating.data or 0,
                        form.version.data or 0, now, duration_ms=duration, learner=learner)
