@@ -208,9 +208,10 @@ def test_the_first_grade_of_a_new_card_sent_twice_at_once_is_stored_once(
 
 
 def start_quiz(app: Flask, tab: Tab) -> tuple[int, list[str]]:
-    """A practice quiz of the whole example bank: its id and its questions in order."""
+    """A test-mode quiz of the whole example bank: its id and its questions in order. (Test mode
+    offers Skip, an answer every question type reads, which reviews the card like any answer.)"""
     token = csrf(tab.get("/quiz/new").body)
-    started = tab.post("/quiz/new", {"csrf_token": token, "banks": "examples", "count": "10", "mode": "practice"})
+    started = tab.post("/quiz/new", {"csrf_token": token, "banks": "examples", "count": "10", "mode": "test"})
     assert started.status == 303
     with app.app_context():
         attempt = db.session.scalars(select(Attempt)).one()
@@ -228,7 +229,7 @@ def quiz_and_study_at_once(app: Flask, tab: Tab, attempt_id: int, position: int,
     study_token = csrf(tab.get("/study").body)
     with requests_meet_before(app, meet_at):
         replies = at_once(tab, [
-            (f"/quiz/{attempt_id}/q/{position}", {"csrf_token": quiz_token, "answer": "x"}),
+            (f"/quiz/{attempt_id}/q/{position}", {"csrf_token": quiz_token, "skip": "1"}),
             ("/study/grade", {"csrf_token": study_token, "question_id": question_id, "version": str(version),
                               "rating": "3"}),
         ])
