@@ -29,8 +29,8 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def load_banks(paths: Iterable[Path], progress: Progress | None = None) -> list[BankSpec]:
-    """Read and validate every bank under paths; raise BankError with all problems found."""
+def read_banks(paths: Iterable[Path], progress: Progress | None = None) -> tuple[list[BankSpec], list[Problem]]:
+    """Read and validate every bank under paths: the valid banks and every problem found."""
     banks: list[BankSpec] = []
     problems: list[Problem] = []
     for file in find_files(paths):
@@ -48,6 +48,22 @@ def load_banks(paths: Iterable[Path], progress: Progress | None = None) -> list[
     problems.extend(check_across(banks))
     if not banks and not problems:
         problems.append(Problem(", ".join(str(p) for p in paths) or ".", 1, 1, "no bank files (*.yaml) found here"))
+    return banks, problems
+
+
+def load_banks(paths: Iterable[Path], progress: Progress | None = None) -> list[BankSpec]:
+    """Read and validate every bank under paths; raise BankError with all problems found."""
+    banks, problems = read_banks(paths, progress)
+    if problems:
+        raise BankError(problems)
+    return banks
+
+
+def check_banks(paths: list[Path], progress: Progress | None = None, with_database: bool = True) -> list[BankSpec]:
+    """As load_banks, and (with_database) question ids that other banks in the database use."""
+    banks, problems = read_banks(paths, progress)
+    if with_database and banks:
+        problems += clashes_with_database(banks, _banks_to_retire(paths, {b.id for b in banks}))
     if problems:
         raise BankError(problems)
     return banks
@@ -111,7 +127,7 @@ def _stored_questions() -> dict[str, _Stored]:
 
 
 def _bank_paths() -> dict[str, str]:
-    return dict(db.session.execute(select(Bank.id, Bank.path)).tuples().all())
+    return {bank_id: path for bank_id, path in db.session.execute(select(Bank.id, Bank.path))}
 
 
 def clashes_with_database(specs: list[BankSpec], leaving: Iterable[str] = (),
