@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -147,3 +148,137 @@ def write_bank(folder: Path, questions: int = QUESTIONS) -> Path:
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
     return path
+
+
+def pg_database(url: str | None) -> str:
+    """The PostgreSQL URL to use: the one given, or a database quiz_bench_banks made for the run."""
+    if url:
+        return url
+    import dataset
+
+    dataset.pg_prepare()
+    dataset._pg_create(PG_DB)
+    return dataset.pg_url(PG_DB)
+
+
+PG_DB = "quiz_bench_banks"
+
+
+def bench(kind: str, url: str, path: Path, rounds: int, profile: Path | None) -> list[dict[str, Any]]:
+    """Time the C loader, check and sync of the bank at path on one database, interleaved by round."""
+    import yaml
+
+    from dataset import log
+    from quiz import create_app
+    from quiz.config import TestConfig
+    from quiz.extensions import db
+    from quiz.models.types import utcnow
+    from quiz.services import banks
+
+    app = create_app(TestConfig(url, Path(tempfile.mkdtemp(prefix="quiz-bench-banks-"))))
+    original = path.read_text(encoding="utf-8")
+    times: dict[str, list[float]] = {"c_loader": [], "check": [], "sync": [], "resync_unchanged": [],
+                                     "resync_all_changed": []}
+
+    def timed(name: str, action: Callable[[], Any]) -> Any:
+        started = time.perf_counter()
+        result = action()
+        times[name].append(time.perf_counter() - started)
+        return result
+
+    with app.app_context():
+        try:
+            for round_ in range(rounds):
+                db.drop_all()
+                db.create_all()
+                timed("c_loader", lambda: yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader))
+                checked = timed("check", lambda: banks.check_banks([path]))
+                added = timed("sync", lambda: banks.sync_banks([path], utcnow()))
+                unchanged = timed("resync_unchanged", lambda: banks.sync_banks([path], utcnow()))
+                path.write_text(re.sub(r"paragraph: (\d+)", lambda m: f"paragraph: {int(m[1]) + 1}", original),
+                                encoding="utf-8")  # every question cites the next paragraph
+                try:
+                    changed = timed("resync_all_changed", lambda: banks.sync_banks([path], utcnow()))
+                finally:
+                    path.write_text(original, encoding="utf-8")
+                assert len(added.added) == len(checked[0].questions) == len(unchanged.unchanged) == len(changed.updated)
+                log(f"  {kind} round {round_ + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items()))
+            if profile is not None:
+                import cProfile
+                import pstats
+
+                db.drop_all()
+                db.create_all()
+                profiler = cProfile.Profile()
+                profiler.runcall(banks.sync_banks, [path], utcnow())
+                with profile.open("w") as out:
+                    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
+                log(f"  profile of a sync in {profile}")
+        finally:
+            db.drop_all()
+            db.session.remove()
+            db.engine.dispose()
+    median = {name: round(statistics.median(values), 3) for name, values in times.items()}
+    baseline = median["c_loader"]
+    questions = len(checked[0].questions)
+    size = f"{questions // 1000}k"
+    common = {"db": kind, "questions": questions, "bytes": path.stat().st_size, "rounds": rounds,
+              "target": f"ratio <= {TARGET_RATIO:g}", "note": "baseline: yaml.load(file, Loader=yaml.CSafeLoader)"}
+
+    def line(bench_name: str, value: float, **extra: Any) -> dict[str, Any]:
+        ratio = round(value / baseline, 3)
+        return {"bench": bench_name, "value": value, "unit": "s", "baseline": baseline, "ratio": ratio,
+                "met": ratio <= TARGET_RATIO, **common, **extra}
+
+    return [
+        line(f"bank_check_{size}", median["check"]),
+        line(f"bank_sync_{size}", median["sync"], into="an empty database",
+             resync_unchanged_s=median["resync_unchanged"], resync_all_changed_s=median["resync_all_changed"],
+             resync_all_changed_ratio=round(median["resync_all_changed"] / baseline, 3)),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
+    parser.add_argument("--questions", type=int, default=QUESTIONS)
+    parser.add_argument("--rounds", type=int, default=3, help="timed rounds; each figure is the median")
+    parser.add_argument("--pg-url", default=os.environ.get("BENCH_BANKS_PG_URL"),
+                        help="PostgreSQL database to use (its tables are dropped!); default: a new quiz_bench_banks")
+    parser.add_argument("--profile", action="store_true", help="also write a cProfile of one sync per database")
+    args = parser.parse_args()
+    kinds = [k.strip() for k in args.db.split(",") if k.strip()]
+    if not set(kinds) <= {"sqlite", "postgresql"}:
+        parser.error("--db takes sqlite and/or postgresql")
+
+    import dataset
+    from dataset import log
+
+    path = write_bank(dataset.CACHE, args.questions)
+    results = dataset.ROOT / "bench" / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    log(f"=== banks: {path} ({path.stat().st_size / 1e6:.1f} MB, {args.questions} questions) ===")
+    for kind in kinds:
+        profile = results / f"profile-banks-{kind}.txt" if args.profile else None
+        if kind == "sqlite":
+            with tempfile.TemporaryDirectory(prefix="quiz-bench-banks-") as tmp:
+                lines = bench(kind, f"sqlite:///{tmp}/banks.sqlite3", path, args.rounds, profile)
+        else:
+            try:
+                url = pg_database(args.pg_url)
+            except dataset.PostgresUnavailable as exc:
+                log(f"PostgreSQL bank bench SKIPPED: {exc}")
+                print(json.dumps({"bench": "skipped", "value": None, "unit": "", "baseline": None, "ratio": None,
+                                  "db": kind, "reason": str(exc)}), flush=True)
+                continue
+            try:
+                lines = bench(kind, url, path, args.rounds, profile)
+            finally:
+                if not args.pg_url:
+                    dataset._pg_drop(PG_DB)
+        for line in lines:
+            print(json.dumps(line), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,18 +1,20 @@
 """Checking, syncing and exporting question banks."""
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, select, text, update
 
 from ..domain.banks import BankSpec, QuestionSpec, check_across, export_record, read_bank
 from ..domain.problems import BankError, Problem
 from ..extensions import db
 from ..models import Bank, Question, QuestionTag
+from ..models.types import UTCDateTime
 
 Progress = Callable[[str], None]
 BANK_SUFFIXES = (".yaml", ".yml")
@@ -210,9 +212,9 @@ def sync_banks(paths: list[Path], now: datetime, progress: Progress | None = Non
                         moves.append({"id": qid, "position": position})
                     report.unchanged.append(qid)
                     continue
-                values = _question_values(spec.id, position, qspec, content_hash, now)
+                values = _question_values(spec.id, position, qspec, content_hash)
                 if row is None:
-                    inserts.append({**values, "created_at": now})
+                    inserts.append(values)
                     report.added.append(qid)
                 else:
                     updates.append(values)
@@ -222,14 +224,10 @@ def sync_banks(paths: list[Path], now: datetime, progress: Progress | None = Non
             progress(f"writing {len(inserts)} new and {len(updates)} changed questions")
         for chunk in _chunks([values["id"] for values in updates]):
             db.session.execute(delete(QuestionTag).where(QuestionTag.question_id.in_(chunk)))
-        if inserts:
-            db.session.execute(insert(Question), inserts)
-        if updates:
-            db.session.execute(update(Question), updates)
+        _upsert_questions(inserts + updates, now)
         if moves:
             db.session.execute(update(Question), moves)
-        if tags:
-            db.session.execute(insert(QuestionTag), tags)
+        _insert_tags(tags)
         gone = sorted(qid for qid, row in stored.items()
                       if row.bank_id in seen_banks and qid not in in_files and not row.retired)
         gone += sorted(qid for qid, row in stored.items()
@@ -265,14 +263,60 @@ def _sync_bank_row(spec: BankSpec, now: datetime) -> None:
         row.synced_at = now
 
 
-def _question_values(bank_id: str, position: int, q: QuestionSpec, content_hash: str,
-                     now: datetime) -> dict[str, Any]:
-    """A question's row as stored: its content from the file, where it sits, when it changed."""
+def _question_values(bank_id: str, position: int, q: QuestionSpec, content_hash: str) -> dict[str, Any]:
+    """A question's row as stored (the _QUESTION_COLUMNS): its content from the file and where it sits."""
     return {
         "id": q.id, "bank_id": bank_id, "position": position, "type": q.type, "prompt": q.prompt,
         "data": q.data, "explanation": q.explanation, "source_id": q.source_id, "paragraph": q.paragraph,
-        "difficulty": q.difficulty, "content_hash": content_hash, "updated_at": now, "retired_at": None,
+        "difficulty": q.difficulty, "content_hash": content_hash,
     }
+
+
+# The question columns a sync writes from a file, with their type for PostgreSQL's json_to_recordset.
+_QUESTION_COLUMNS = {
+    "id": "varchar", "bank_id": "varchar", "position": "int", "type": "varchar", "prompt": "text", "data": "json",
+    "explanation": "text", "source_id": "varchar", "paragraph": "int", "difficulty": "varchar",
+    "content_hash": "varchar",
+}
+_TAG_COLUMNS = {"question_id": "varchar", "tag": "varchar"}
+
+
+def _rows_from_json(columns: dict[str, str]) -> str:
+    """SELECT of the rows sent as one JSON array in the parameter :rows (SQLite or PostgreSQL).
+
+    One parameter for thousands of rows: the database unpacks them, so a sync sends one short
+    statement instead of a statement (or a long VALUES list to parse) per row.
+    """
+    if db.engine.dialect.name == "postgresql":
+        fields = ", ".join(f'"{name}" {kind}' for name, kind in columns.items())
+        return (f"SELECT {', '.join(f'r.{chr(34)}{name}{chr(34)}' for name in columns)} "
+                f"FROM json_to_recordset(CAST(:rows AS json)) AS r({fields})")
+    values = ", ".join(f"json_extract(value, '$.{name}')" for name in columns)
+    return f"SELECT {values} FROM json_each(:rows)"
+
+
+def _upsert_questions(rows: list[dict[str, Any]], now: datetime) -> None:
+    """Insert new questions and overwrite changed ones (all but created_at) in one statement:
+    INSERT … SELECT … ON CONFLICT (id) DO UPDATE, on SQLite and PostgreSQL."""
+    if not rows:
+        return
+    names = ", ".join(f'"{name}"' for name in _QUESTION_COLUMNS)
+    changed = ", ".join(f'"{name}" = excluded."{name}"' for name in _QUESTION_COLUMNS if name != "id")
+    statement = text(
+        f"INSERT INTO {Question.__tablename__} ({names}, created_at, updated_at, retired_at) "
+        f"SELECT *, :now, :now, NULL FROM ({_rows_from_json(_QUESTION_COLUMNS)}) AS source "
+        "WHERE true "  # without it, SQLite reads ON CONFLICT as a join's ON
+        f"ON CONFLICT (id) DO UPDATE SET {changed}, updated_at = excluded.updated_at, retired_at = NULL"
+    ).bindparams(bindparam("now", type_=UTCDateTime()))
+    db.session.execute(statement, {"rows": json.dumps(rows, ensure_ascii=False), "now": now})
+
+
+def _insert_tags(rows: list[dict[str, str]]) -> None:
+    """Insert question tags in one statement (see _rows_from_json)."""
+    if rows:
+        statement = text(f"INSERT INTO {QuestionTag.__tablename__} (question_id, tag) "
+                         f"{_rows_from_json(_TAG_COLUMNS)}")
+        db.session.execute(statement, {"rows": json.dumps(rows, ensure_ascii=False)})
 
 
 def _banks_to_retire(paths: list[Path], seen: set[str]) -> set[str]:
