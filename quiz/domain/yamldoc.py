@@ -74,13 +74,12 @@ def describe(node: Node) -> str:
     return f"text ({node.raw!r})"
 
 
-# libyaml's composer when PyYAML was built with it (it always is from the wheels); the events
+# libyaml's parser when PyYAML was built with it (it always is from the wheels); the events
 # are the same from the pure-Python parser, only slower.
 _EventLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
-_NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 MAX_DEPTH = 20  # a bank needs 5 levels (bank, questions, question, items, item)
