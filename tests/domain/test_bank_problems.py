@@ -358,3 +358,17 @@ def test_syntax_errors_speak_plainly() -> None:
         for message in messages:
             for jargon in ("<block", "another document", "scalar", "token", "expected", "while "):
                 assert jargon not in message, (message, text)
+
+
+@pytest.mark.parametrize("name,text,line,col,words", [c for c in CASES if c[0] != "50,000 nested brackets"],
+                         ids=[c[0] for c in CASES if c[0] != "50,000 nested brackets"])
+def test_without_libyaml_the_same_places_and_words(monkeypatch: pytest.MonkeyPatch, name: str, text: str,
+                                                   line: int, col: int, words: str) -> None:
+    """PyYAML built without libyaml parses in pure Python: the same events, the same reports
+    (only libyaml's own nesting limit, 1,000 brackets, differs)."""
+    import yaml
+
+    from quiz.domain import yamldoc
+
+    monkeypatch.setattr(yamldoc, "_EventLoader", yaml.SafeLoader)
+    test_problem_is_reported_at_its_place(name, text, line, col, words)
