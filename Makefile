@@ -46,8 +46,10 @@ serve-prod: install
 	$(BIN)/flask --app wsgi banks sync
 	$(BIN)/gunicorn --workers 4 --bind $(HOST):$(PORT) wsgi:app
 
-## make bench: the study loop under load on SQLite and PostgreSQL (see bench/README.md).
+## make bench: bank check/sync of a 10k bank, then the study loop under load, on SQLite and PostgreSQL
+## (see bench/README.md).
 ## JSON lines on stdout and in bench/results/latest.jsonl; BENCH_ARGS="--db sqlite --rebuild" etc.
+## Only the bank check/sync lines (about a minute): make bench BENCH_ARGS="--bench banks"
 ## (stdout carries only the JSON lines: installing and progress go to stderr)
 bench:
 	@$(MAKE) --no-print-directory install >&2

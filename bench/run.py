@@ -9,7 +9,9 @@ Prints one JSON line per figure on stdout (progress goes to stderr) and writes t
 bench/results/latest.jsonl:
     {"bench": …, "value": …, "unit": …, "baseline": …, "ratio": …, "db": "sqlite"|"postgresql", …}
 
-    python bench/run.py [--db sqlite,postgresql] [--duration 15] [--connections 16] [--rebuild]
+    python bench/run.py [--db sqlite,postgresql] [--bench banks,study] [--duration 15] [--connections 16] [--rebuild]
+
+The bank bench (bench/bankfile.py) runs first: bank_check_10k and bank_sync_10k per database.
 """
 from __future__ import annotations
 
@@ -291,9 +293,19 @@ def bench_db(kind: str, urls: tuple[str, str], duration: float, connections: int
     return lines
 
 
+def bank_lines(kinds: list[str], profile: bool) -> list[dict[str, Any]]:
+    """bench/bankfile.py: check and sync of a 10,000-question bank, as ratios to PyYAML's C loader."""
+    command = [sys.executable, str(ROOT / "bench" / "bankfile.py"), "--db", ",".join(kinds)]
+    out = subprocess.run(command + (["--profile"] if profile else []), cwd=ROOT, check=True,
+                         stdout=subprocess.PIPE, text=True).stdout
+    return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
+    parser.add_argument("--bench", default="banks,study",
+                        help="comma-separated: banks (check and sync of a 10k bank, ~1 min), study (the study loop)")
     parser.add_argument("--duration", type=float, default=15.0, help="seconds of load per measurement")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--rebuild", action="store_true", help="rebuild the databases even if cached")
@@ -305,6 +317,9 @@ def main() -> None:
     kinds = [k.strip() for k in args.db.split(",") if k.strip()]
     if not set(kinds) <= {"sqlite", "postgresql"}:
         parser.error("--db takes sqlite and/or postgresql")
+    benches = [b.strip() for b in args.bench.split(",") if b.strip()]
+    if not set(benches) <= {"banks", "study"}:
+        parser.error("--bench takes banks and/or study")
 
     def stop(signum: int, _frame: Any) -> None:
         raise SystemExit(128 + signum)
@@ -314,9 +329,16 @@ def main() -> None:
     lines: list[dict[str, Any]] = []
     failed = False
     try:
-        found = databases(kinds, args.rebuild)
-        log(f"databases ready in {time.perf_counter() - started:.0f} s")
-        for kind in kinds:
+        if "banks" in benches:
+            new = bank_lines(kinds, args.profile)
+            for line in new:
+                print(json.dumps(line), flush=True)
+            lines += new
+            failed = failed or any(line["bench"] == "skipped" and "failed" in line["reason"] for line in new)
+        found = databases(kinds, args.rebuild) if "study" in benches else {}
+        if found:
+            log(f"databases ready in {time.perf_counter() - started:.0f} s")
+        for kind in found:
             urls = found[kind]
             if isinstance(urls, str):
                 log(f"PostgreSQL run SKIPPED: {urls}")

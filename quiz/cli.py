@@ -1,16 +1,21 @@
 """Command-line tools: `flask banks …`, `flask users …` and `flask srs …`."""
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any, Callable
 
 import click
+import sqlalchemy as sa
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
 
 from .domain.problems import BankError
+from .extensions import db
 from .models.types import utcnow
 from .services import accounts, banks as bank_service, optimizing
 
@@ -41,6 +46,39 @@ class _Progress:
             click.echo("\r" + " " * 90 + "\r", err=True, nl=False)
 
 
+UPGRADE = "flask --app wsgi db upgrade"
+# Commands that work without a database (banks check then skips the ids taken in the database).
+WITHOUT_DATABASE = {("banks", "check")}
+
+
+def _database_problem() -> str | None:
+    """Why the database cannot serve the commands (unreachable, never migrated), or None."""
+    try:
+        present = set(sa.inspect(db.engine).get_table_names())
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        return f"cannot open the database ({reason}); check QUIZ_DATABASE_URL, then run `{UPGRADE}`"
+    missing = sorted(set(db.metadata.tables) - present)
+    if not missing:
+        return None
+    if len(missing) == len(db.metadata.tables):
+        return f"the database has no tables yet: run `{UPGRADE}` first"
+    return f"the database is missing tables ({', '.join(missing)}): run `{UPGRADE}` first"
+
+
+def _needs_database(callback: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a command only on a migrated database; otherwise one line saying what to run, exit 1."""
+
+    @functools.wraps(callback)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        problem = _database_problem()
+        if problem is not None:
+            raise click.ClickException(problem)
+        return callback(*args, **kwargs)
+
+    return run
+
+
 def _print_problems(error: BankError) -> None:
     for problem in error.problems:
         click.echo(str(problem), err=True)
@@ -55,7 +93,8 @@ def check_banks(paths: tuple[Path, ...]) -> None:
     """Check bank files (default: the bundled questions/); list every problem."""
     progress = _Progress("checking")
     try:
-        specs = bank_service.load_banks(_paths(paths), progress)
+        # question ids taken by banks in the database too, when there is one to ask
+        specs = bank_service.check_banks(_paths(paths), progress, with_database=not _database_problem())
     except BankError as error:
         progress.done()
         _print_problems(error)
@@ -190,6 +229,11 @@ def optimize_parameters(email: str | None) -> None:
 
 
 def init_app(app: Flask) -> None:
+    for group in (banks_cli, users_cli, srs_cli):
+        for name, command in group.commands.items():
+            if (group.name, name) not in WITHOUT_DATABASE and not getattr(command, "_needs_database", False):
+                command.callback = with_appcontext(_needs_database(command.callback))  # type: ignore[arg-type]
+                command._needs_database = True  # type: ignore[attr-defined]  # wrapped once per process
     app.cli.add_command(banks_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(srs_cli)

@@ -29,6 +29,8 @@ class PartialDate:
             raise DateFormatError(f"'{text}' is not a date; write it as YYYY, YYYY-MM or YYYY-MM-DD")
         year, month, day = (int(g) if g else None for g in match.groups())
         assert year is not None
+        if year < 1:
+            raise DateFormatError(f"'{text}' is not a real date: there is no year 0; the first year is 0001")
         if month is not None and not 1 <= month <= 12:
             raise DateFormatError(f"'{text}' is not a real date: there is no month {month}")
         if day is not None:

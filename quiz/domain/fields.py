@@ -2,10 +2,22 @@
 from __future__ import annotations
 
 import difflib
+import math
 from typing import Iterable
 
 from .dates import DateFormatError, PartialDate
 from .yamldoc import Map, Node, Report, Scalar, Seq, describe
+
+# The largest whole number a bank may give: what a 32-bit integer column (SQLite and PostgreSQL) holds.
+MAX_INTEGER = 2**31 - 1
+
+
+def _finite(number: int | float) -> bool:
+    """True for a number a learner can type and the app can compare: not NaN, not infinite."""
+    try:
+        return math.isfinite(number)
+    except OverflowError:  # an int too large for a float
+        return False
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -105,13 +117,18 @@ class Fields:
                 or not isinstance(value.value, (int, float))):
             self.at(value, f"'{name}' should be a number, not {describe(value)}")
             return default
+        if not _finite(value.value):
+            self.at(value, f"'{name}' should be a finite number, not {value.raw} "
+                           "(.nan, .inf and numbers beyond about 1e308 cannot be typed by a learner)")
+            return default
         if minimum is not None and value.value < minimum:
             self.at(value, f"'{name}' should be at least {minimum:g}, not {value.raw}")
             return default
         return value.value
 
     def integer(self, name: str, required: bool, default: int | None = None,
-                minimum: int | None = None) -> int | None:
+                minimum: int | None = None, maximum: int = MAX_INTEGER) -> int | None:
+        """A whole number, at most maximum (by default what an integer column of the database holds)."""
         value = self.get(name, required)
         if value is None:
             return default
@@ -120,6 +137,9 @@ class Fields:
             return default
         if minimum is not None and value.value < minimum:
             self.at(value, f"'{name}' should be {minimum} or more, not {value.value}")
+            return default
+        if value.value > maximum:
+            self.at(value, f"'{name}' is too large: it should be at most {maximum:,}, not {value.raw}")
             return default
         return value.value
 

@@ -74,44 +74,77 @@ def describe(node: Node) -> str:
     return f"text ({node.raw!r})"
 
 
-class _AliasFound(Exception):
-    def __init__(self, mark: yaml.Mark) -> None:
-        self.mark = mark
+# libyaml's parser when PyYAML was built with it (it always is from the wheels); the events
+# are the same from the pure-Python parser, only slower.
+_EventLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+MAX_DEPTH = 20  # a bank needs 5 levels (bank, questions, question, items, item)
 
+# A character YAML does not allow in a file (the same set PyYAML's reader refuses).
+_NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+_FIX_QUOTES = "put the whole text in quotes"
+_FIX_INDENT = ("give it the same number of spaces as the fields it belongs with "
+               "(or, for a list item, as the '-' of the items above it)")
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases as soon as it meets one."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
-        if self.check_event(yaml.AliasEvent):
-            raise _AliasFound(self.peek_event().start_mark)
-        return super().compose_node(parent, index)
-
-
-_SYNTAX_HINTS = [
+# libyaml's (and PyYAML's) error, matched on its problem and its context, in plain words.
+# Where the message is best shown at the context's place (an unclosed quote or bracket
+# is where it opens), the third element is True.
+_SYNTAX_HINTS: list[tuple[re.Pattern[str], str, bool]] = [
+    (re.compile(r"quoted scalar.*unexpected end of stream"),
+     "this quote is never closed; add the closing quote at the end of the text", True),
+    (re.compile(r"quoted scalar.*unknown escape"),
+     "a backslash in double quotes starts an escape such as \\n; write \\\\ for a backslash, "
+     "or use single quotes", False),
+    (re.compile(r"flow sequence.*expected ',' or ']'"),
+     "this '[' list is not closed; end it with ']' (and separate its items with commas)", True),
+    (re.compile(r"flow mapping.*expected ',' or '}'"),
+     "this '{' set of fields is not closed; end it with '}' (and separate its fields with commas)", True),
+    (re.compile(r"block scalar.*unexpected end of stream|unexpected end of stream"),
+     "the file ends in the middle of a value; is a quote or bracket not closed?", False),
+    (re.compile(r"exceeded maximum nesting depth"),
+     f"the values are nested too deeply here; a bank needs only a few levels (at most {MAX_DEPTH})", False),
     (re.compile(r"mapping values are not allowed"),
-     "a ':' followed by a space is not allowed here; if it is part of the text, put the whole text in quotes"),
+     f"a ':' followed by a space is not allowed here; if it is part of the text, {_FIX_QUOTES}, "
+     "otherwise " + _FIX_INDENT, False),
     (re.compile(r"could not find expected ':'"),
-     "a line is not a 'field: value' pair as expected; check the indentation, or put text containing special characters in quotes"),
-    (re.compile(r"did not find expected key"),
-     "the indentation is wrong here, or text starting with a special character needs quotes"),
-    (re.compile(r"did not find expected '-' indicator"),
-     "a list item is not aligned with the items above it"),
-    (re.compile(r"found unexpected end of stream"),
-     "the file ends in the middle of a value; is a quote or bracket not closed?"),
-    (re.compile(r"found character '\\t'"),
-     "a tab character is not allowed here; use spaces"),
-    (re.compile(r"found undefined alias|found unknown escape"),
-     "unexpected character sequence; put the text in quotes"),
+     f"this line is not a 'field: value' pair; {_FIX_INDENT}, or {_FIX_QUOTES} if it goes on from the line above",
+     False),
+    (re.compile(r"tab character"),
+     "a tab character is not allowed here; use spaces", False),
+    (re.compile(r"block (mapping|collection).*(expected key|expected '-')|expected <block end>"),
+     f"this line is indented differently from the lines above it; {_FIX_INDENT}", False),
+    (re.compile(r"block sequence entries are not allowed"),
+     "a list item ('- …') cannot start here; put it on its own line, indented under its field", False),
+    (re.compile(r"expected <document start>|another document"),
+     "the text goes on after the bank ends; is a line indented too little?", False),
+    (re.compile(r"cannot start any token"),
+     f"a value cannot start with this character; {_FIX_QUOTES}", False),
+    (re.compile(r"while scanning an? (anchor|alias)"),
+     f"'&' and '*' at the start of a value are not allowed in banks; {_FIX_QUOTES}", False),
+    (re.compile(r"while scanning a (tag|directive)|undefined tag handle"),
+     f"'!' and '%' at the start of a value are not allowed in banks; {_FIX_QUOTES}", False),
+    (re.compile(r"expected node content"),
+     f"a value is missing or starts with a character that needs quotes; {_FIX_QUOTES}", False),
 ]
 
 
-def _syntax_message(error: yaml.MarkedYAMLError) -> str:
-    problem = error.problem or str(error)
-    for pattern, words in _SYNTAX_HINTS:
-        if pattern.search(problem):
-            return f"YAML syntax error: {words}"
-    return f"YAML syntax error: {problem}"
+def _syntax_problem(error: yaml.MarkedYAMLError) -> tuple[int, int, str]:
+    """Where and what, in words an author understands, for a parser error."""
+    context, problem = error.context or "", error.problem or str(error)
+    where = error.problem_mark or error.context_mark
+    for pattern, words, at_context in _SYNTAX_HINTS:
+        if pattern.search(f"{context} {problem}"):
+            if at_context and error.context_mark is not None:
+                where = error.context_mark
+            break
+    else:
+        words = f"{problem}" + (f" ({context})" if context else "")
+    line, col = (where.line + 1, where.column + 1) if where is not None else (1, 1)
+    return line, col, f"YAML syntax error: {words}"
 
 
 def decode(data: bytes, report: Report) -> str | None:
@@ -126,6 +159,10 @@ def decode(data: bytes, report: Report) -> str | None:
         report(1, 1, "the file starts with a byte-order mark (BOM); save it as UTF-8 without BOM")
         data = data[3:]
     text = _decode_utf8(data, report)
+    if _NON_PRINTABLE.search(text):
+        text = _replace_control_characters(text, report)
+    if "\t" not in text:
+        return text
     lines = text.split("\n")
     cleaned: list[str] = []
     for number, line in enumerate(lines, start=1):
@@ -135,6 +172,22 @@ def decode(data: bytes, report: Report) -> str | None:
             line = line[:indent].replace("\t", " ") + line[indent:]
         cleaned.append(line)
     return "\n".join(cleaned)
+
+
+def _replace_control_characters(text: str, report: Report) -> str:
+    """Report each character YAML refuses (NUL, other control characters…) and put a U+FFFD in
+    its place, so that the rest of the file is still checked at the right columns."""
+    shown = 0
+    for match in _NON_PRINTABLE.finditer(text):
+        if shown == 10:
+            break
+        shown += 1
+        where = match.start()
+        line = text.count("\n", 0, where) + 1
+        col = where - (text.rfind("\n", 0, where) + 1) + 1
+        report(line, col, f"the control character U+{ord(match.group()):04X} is not allowed in a bank "
+                          "(an editor or a copy-paste may have put it there); delete it")
+    return _NON_PRINTABLE.sub("\ufffd", text)
 
 
 def _decode_utf8(data: bytes, report: Report) -> str:
@@ -162,64 +215,156 @@ def _decode_utf8(data: bytes, report: Report) -> str:
 
 
 def parse(text: str, report: Report) -> Node | None:
-    """Parse YAML text into located nodes; None if the text is not valid YAML."""
-    loader = _Loader(text)
+    """Parse YAML text into located nodes; None if the text is not valid YAML or not a plain bank.
+
+    The nodes are built here from the parser's events (libyaml's when available), without
+    recursion, so that anchors, aliases, tags and deep nesting are refused where they appear.
+    """
+    loader = _EventLoader(text)
     try:
-        root = loader.get_single_node()
-    except _AliasFound as exc:
-        report(exc.mark.line + 1, exc.mark.column + 1, "aliases (*name) are not allowed in banks; write the value out in full")
-        return None
+        return _compose(loader, report)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        report(line, col, _syntax_message(exc))
+        report(*_syntax_problem(exc))
         return None
     except yaml.YAMLError as exc:
         report(1, 1, f"YAML error: {exc}")
         return None
     finally:
         loader.dispose()
+
+
+class _Refused(Exception):
+    """The file uses YAML that banks do not allow; already reported."""
+
+
+def _compose(loader: Any, report: Report) -> Node | None:
+    root: Node | None = None
+    # open collections, innermost last; for a mapping, its key waiting for a value (or None)
+    stack: list[list[Any]] = []
+    documents = 0
+    check_event, get_event = loader.check_event, loader.get_event
+    Scalar_, Seq_, Map_ = yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent
+    try:
+        while check_event():
+            event = get_event()
+            kind = type(event)
+            if kind is Scalar_:
+                node: Node = _scalar(event, report)
+            elif kind is Seq_ or kind is Map_:
+                node = _collection(event, report)
+                if len(stack) >= MAX_DEPTH:
+                    mark = event.start_mark
+                    report(mark.line + 1, mark.column + 1,
+                           f"the values are nested more than {MAX_DEPTH} levels deep here; a bank needs only a few "
+                           "levels — is a bracket or an indentation wrong?")
+                    raise _Refused
+            elif kind is yaml.SequenceEndEvent or kind is yaml.MappingEndEvent:
+                stack.pop()
+                continue
+            elif kind is yaml.AliasEvent:
+                mark = event.start_mark
+                report(mark.line + 1, mark.column + 1,
+                       f"aliases (*{event.anchor}) are not allowed in banks; write the value out in full")
+                raise _Refused
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    mark = event.start_mark
+                    report(mark.line + 1, mark.column + 1,
+                           "a second YAML document starts here ('---'); a bank file holds one bank — "
+                           "remove this line, or move what follows to another file")
+                    raise _Refused
+                continue
+            else:
+                continue
+            if not stack:
+                root = node
+            else:
+                _attach(stack[-1], node, report)
+            if kind is not Scalar_:
+                stack.append([node, None])
+    except _Refused:
+        return None
     if root is None:
         report(1, 1, "the file is empty")
-        return None
-    return _convert(root, loader, report)
+    return root
 
 
-def _convert(node: yaml.Node, loader: _Loader, report: Report) -> Node:
-    line, col = node.start_mark.line + 1, node.start_mark.column + 1
-    if isinstance(node, yaml.MappingNode):
-        if node.tag != "tag:yaml.org,2002:map":
-            report(line, col, f"the YAML tag {node.tag} is not allowed in banks")
-        result = Map(line, col)
-        for key_node, value_node in node.value:
-            key_line, key_col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                report(key_line, key_col, "merge keys (<<) are not allowed in banks; write the fields out in full")
-                continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                report(key_line, key_col, "a field name must be plain text")
-                continue
-            key = Scalar(key_line, key_col, key_node.value, key_node.value)
-            if key_node.value in result.entries:
-                first = result.entries[key_node.value][0]
-                report(key_line, key_col, f"the field '{key_node.value}' appears twice (first at line {first.line})")
-                continue
-            result.entries[key_node.value] = (key, _convert(value_node, loader, report))
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        if node.tag != "tag:yaml.org,2002:seq":
-            report(line, col, f"the YAML tag {node.tag} is not allowed in banks")
-        return Seq(line, col, [_convert(item, loader, report) for item in node.value])
-    assert isinstance(node, yaml.ScalarNode)
-    quoted = node.style in ("'", '"', "|", ">")
-    if node.tag not in _PLAIN_TAGS:
-        report(line, col, f"the YAML tag {node.tag} is not allowed in banks; remove it")
-        return Scalar(line, col, node.value, node.value, quoted)
+def _attach(frame: list[Any], node: Node, report: Report) -> None:
+    """Put node into the open collection of frame: a list item, a field name or its value."""
+    parent = frame[0]
+    if isinstance(parent, Seq):
+        parent.items.append(node)
+        return
+    key = frame[1]
+    if key is None:
+        frame[1] = node
+        return
+    frame[1] = None
+    if not isinstance(key, Scalar):
+        report(key.line, key.col, "a field name must be plain text")
+        return
+    if key.raw == "<<" and not key.quoted:
+        report(key.line, key.col, "merge keys (<<) are not allowed in banks; write the fields out in full")
+        return
+    name = key.raw
+    if name in parent.entries:
+        first = parent.entries[name][0]
+        report(key.line, key.col, f"the field '{name}' appears twice (first at line {first.line})")
+        return
+    parent.entries[name] = (key, node)
+
+
+def _refuse_anchor(event: Any, report: Report) -> None:
+    if event.anchor is not None:
+        mark = event.start_mark
+        report(mark.line + 1, mark.column + 1,
+               f"anchors (&{event.anchor}) are not allowed in banks; write the value out in full")
+        raise _Refused
+
+
+def _collection(event: Any, report: Report) -> Node:
+    _refuse_anchor(event, report)
+    line, col = event.start_mark.line + 1, event.start_mark.column + 1
+    mapping = isinstance(event, yaml.MappingStartEvent)
+    tag = event.tag
+    if tag is not None and tag != "!" and tag != ("tag:yaml.org,2002:map" if mapping else "tag:yaml.org,2002:seq"):
+        report(line, col, f"the YAML tag {tag} is not allowed in banks")
+    return Map(line, col) if mapping else Seq(line, col)
+
+
+def _scalar(event: Any, report: Report) -> Scalar:
+    if event.anchor is not None:
+        _refuse_anchor(event, report)
+    mark = event.start_mark
+    line, col = mark.line + 1, mark.column + 1
+    raw: str = event.value
+    quoted = bool(event.style)
+    tag = event.tag
+    if tag is None or tag == "!":
+        if not event.implicit[0]:
+            return Scalar(line, col, raw, raw, quoted)
+        tag = _resolve(raw)
+    if tag == _STR:
+        return Scalar(line, col, raw, raw, quoted)
+    if tag == _MERGE:  # only meaningful as a field name; reported there
+        return Scalar(line, col, raw, raw, quoted)
+    if tag not in _PLAIN_TAGS:
+        report(line, col, f"the YAML tag {tag} is not allowed in banks; remove it")
+        return Scalar(line, col, raw, raw, quoted)
     try:
-        value = loader.construct_object(node, deep=True)
-    except (yaml.YAMLError, ValueError) as exc:
+        value = _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, raw))
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:
         # An impossible date such as 2013-02-30 stays text; date fields explain what is wrong.
-        if node.tag != "tag:yaml.org,2002:timestamp":
-            report(line, col, f"cannot read the value '{node.value}': {exc}")
-        value = node.value
-    return Scalar(line, col, value, node.value, quoted)
+        if tag != _TIMESTAMP:
+            report(line, col, f"cannot read the value '{raw}': {exc}")
+        value = raw
+    return Scalar(line, col, value, raw, quoted)
+
+
+def _resolve(value: str) -> str:
+    """The tag YAML 1.1 gives a plain scalar (as PyYAML resolves it)."""
+    for tag, pattern in _RESOLVERS.get(value[0] if value else "", ()):
+        if pattern.match(value):
+            return tag
+    return _STR

@@ -68,13 +68,42 @@ CASES = [
      "the field 'prompt' appears twice (first at line 9)"),
     ("yaml syntax error", edit("prompt: Which town fell first?", "prompt: Which town: fell first?"), 9, 23,
      "YAML syntax error: a ':' followed by a space is not allowed here"),
-    ("unclosed quote", edit("prompt: Which town fell first?", 'prompt: "Which town fell first?'), 14, 1,
-     "YAML syntax error"),
+    ("unclosed quote is shown where it opens", edit("prompt: Which town fell first?", 'prompt: "Which town fell first?'),
+     9, 13, "this quote is never closed; add the closing quote"),
+    ("unclosed single quote", edit("prompt: Which town fell first?", "prompt: 'Which town fell first?"),
+     9, 13, "this quote is never closed"),
+    ("unclosed bracket", edit("[Gao, Kidal]", "[Gao, Kidal"), 11, 18, "this '[' list is not closed; end it with ']'"),
+    ("unclosed brace", edit("{id: s1, paragraph: 1}", "{id: s1, paragraph: 1"), 13, 13,
+     "this '{' set of fields is not closed; end it with '}'"),
     ("tab used for indentation", edit("    answer: Konna", "\tanswer: Konna"), 10, 1,
      "a tab is used for indentation"),
+    ("line after a tab indented differently, in plain words", edit("    answer: Konna", "\tanswer: Konna"), 10, 2,
+     "this line is indented differently from the lines above it; give it the same number of spaces"),
+    ("line indented one space too little", edit("    answer: Konna", "   answer: Konna"), 10, 4,
+     "this line is indented differently from the lines above it"),
+    ("a second document", VALID + "---\nid: other\n", 14, 1,
+     "a second YAML document starts here ('---'); a bank file holds one bank"),
+    ("value starting with @", edit("answer: Konna", "answer: @Konna"), 10, 13,
+     "a value cannot start with this character; put the whole text in quotes"),
+    ("NUL byte", edit("answer: Konna", "answer: Ko\x00nna"), 10, 15,
+     "the control character U+0000 is not allowed in a bank"),
+    ("other control byte", edit("explanation: Because", "explanation: Be\x07cause"), 12, 20,
+     "the control character U+0007 is not allowed"),
+    ("50,000 nested brackets", edit("questions:\n", "questions: " + "[" * 50000 + "\n"), 6, 1011,
+     "the values are nested too deeply here"),
+    ("1,500 indented levels", VALID + "    deep:\n" + "".join(" " * (2 * i + 6) + f"k{i}:\n" for i in range(1500)),
+     32, 41, "the values are nested more than 20 levels deep here"),
+    ("1,500 nested list items", VALID + "    deep:\n" + "".join(" " * (2 * i + 6) + "-\n" for i in range(1500)),
+     32, 41, "the values are nested more than 20 levels deep here"),
+    ("paragraph beyond what the database holds", edit("paragraph: 1}", "paragraph: 100000000000000000000}"), 13, 33,
+     "'paragraph' is too large: it should be at most 2,147,483,647"),
+    ("anchor", edit("prompt: Which town fell first?", "prompt: &p Which town fell first?"), 9, 13,
+     "anchors (&p) are not allowed in banks"),
     ("python tag", edit("answer: Konna", "answer: !!python/object/apply:os.system [ls]"), 10, 13,
      "the YAML tag tag:yaml.org,2002:python/object/apply:os.system is not allowed"),
-    ("alias", edit("answer: Konna", "answer: &a Konna\n    accept: *a"), 11, 13, "aliases (*name) are not allowed"),
+    ("alias", edit("answer: Konna", "answer: *a"), 10, 13, "aliases (*a) are not allowed"),
+    ("anchor and alias: the anchor first", edit("answer: Konna", "answer: &a Konna\n    accept: *a"), 10, 13,
+     "anchors (&a) are not allowed"),
     ("merge key", edit("    explanation: Because it was closest.\n",
                        "    explanation: Because it was closest.\n    <<: {tags: [x]}\n"), 13, 5,
      "merge keys (<<) are not allowed"),
@@ -139,6 +168,41 @@ CASES = [
     explanation: One day apart.
     source: {id: s1, paragraph: 1}
 """), 19, 9, "item 2 of 'items' has no 'date'"),
+    ("order item in year 0", question("""\
+  - id: q2
+    type: order
+    prompt: Put in order.
+    items:
+      - {text: Konna falls, date: 0000}
+      - {text: Serval begins, date: 2013-01-11}
+    explanation: One day apart.
+    source: {id: s1, paragraph: 1}
+"""), 18, 35, "'0000' is not a real date: there is no year 0"),
+    ("date answer in year 0", question("""\
+  - id: q2
+    type: date
+    prompt: When did it start?
+    answer: 0000-01-01
+    explanation: Never.
+    source: {id: s1, paragraph: 1}
+"""), 17, 13, "'0000-01-01' is not a real date: there is no year 0"),
+    *[(f"number answer {value}", question(f"""\
+  - id: q2
+    type: number
+    prompt: How many troops?
+    answer: {value}
+    explanation: Several thousand.
+    source: {{id: s1, paragraph: 1}}
+"""), 17, 13, f"'answer' should be a finite number, not {value}") for value in (".nan", ".inf", "-.inf", "1.0e+400")],
+    ("number tolerance .inf", question("""\
+  - id: q2
+    type: number
+    prompt: How many troops?
+    answer: 4000
+    tolerance: .inf
+    explanation: Several thousand.
+    source: {id: s1, paragraph: 1}
+"""), 18, 16, "'tolerance' should be a finite number, not .inf"),
     ("order items with overlapping dates", question("""\
   - id: q2
     type: order
@@ -228,7 +292,7 @@ def test_alias_bomb_is_refused_quickly() -> None:
     bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n' + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8))
     problems = problems_of(bomb)
-    assert len(problems) == 1 and "aliases" in problems[0].message
+    assert len(problems) == 1 and "anchors (&a) are not allowed" in problems[0].message
 
 
 def test_empty_file() -> None:
@@ -269,3 +333,42 @@ def test_duplicate_id_is_reported_even_when_the_first_question_has_errors() -> N
     messages = [str(p) for p in problems_of(text)]
     assert "bank.yaml:14:5: duplicate question id 'q1' (also at bank.yaml:7:5)" in messages
     assert any("unknown question type 'mqc'" in m for m in messages)
+
+
+def test_no_traceback_for_any_control_byte() -> None:
+    for code in [*range(0, 9), 11, 12, *range(14, 32), 127]:
+        problems = problems_of(edit("answer: Konna", f"answer: Ko{chr(code)}nna"))
+        assert [(p.line, p.col) for p in problems] == [(10, 15)], (code, problems)
+        assert f"U+{code:04X}" in problems[0].message
+
+
+def test_syntax_errors_speak_plainly() -> None:
+    """No parser jargon: no <block end>, no 'document', no 'scalar', no 'token'."""
+    broken = [
+        edit("    answer: Konna", "\tanswer: Konna"), edit("    answer: Konna", "   answer: Konna"),
+        edit("    answer: Konna", "     answer: Konna"), VALID + "---\nid: other\n", VALID + "id: other\n  x: y\n",
+        edit("answer: Konna", "answer: @Konna"), edit("[Gao, Kidal]", "[Gao, Kidal"),
+        edit("prompt: Which town fell first?", 'prompt: "Which town'), edit("answer: Konna", "answer: Kon: na"),
+        edit("answer: Konna", "answer: %Konna"), edit("answer: Konna", "answer: !Konna"),
+        edit("answer: Konna", "answer: `Konna"),
+    ]
+    for text in broken:
+        messages = [p.message for p in problems_of(text)]
+        assert messages, text
+        for message in messages:
+            for jargon in ("<block", "another document", "scalar", "token", "expected", "while "):
+                assert jargon not in message, (message, text)
+
+
+@pytest.mark.parametrize("name,text,line,col,words", [c for c in CASES if c[0] != "50,000 nested brackets"],
+                         ids=[c[0] for c in CASES if c[0] != "50,000 nested brackets"])
+def test_without_libyaml_the_same_places_and_words(monkeypatch: pytest.MonkeyPatch, name: str, text: str,
+                                                   line: int, col: int, words: str) -> None:
+    """PyYAML built without libyaml parses in pure Python: the same events, the same reports
+    (only libyaml's own nesting limit, 1,000 brackets, differs)."""
+    import yaml
+
+    from quiz.domain import yamldoc
+
+    monkeypatch.setattr(yamldoc, "_EventLoader", yaml.SafeLoader)
+    test_problem_is_reported_at_its_place(name, text, line, col, words)

@@ -160,3 +160,71 @@ def test_export_round_trip_matches_the_yaml(app: Flask) -> None:
     assert by_id["ex-order"]["answer"][0] == "Jihadist groups seize Konna"
     assert by_id["ex-match"]["answer"]["Serval"].startswith("The 2013 intervention")
     assert by_id["ex-cloze"]["answer"] == ["Serval", "Barkhane"]
+
+
+def test_single_file_sync_cannot_take_over_another_banks_question(app: Flask, write_bank: Callable[..., Path]) -> None:
+    thief = write_bank(BANK.replace("id: small", "id: thief").replace("id: s-konna", "id: ex-mcq"), "thief.yaml")
+    with app.app_context():
+        sync_banks([EXAMPLES], NOW)
+        before = {q.id: (q.bank_id, q.prompt, q.content_hash) for q in db.session.scalars(select(Question))}
+        with pytest.raises(BankError) as error:
+            sync_banks([thief], NOW + timedelta(days=1))
+        assert [str(p) for p in error.value.problems] == [
+            f"{thief}:7:5: the question id 'ex-mcq' is already used by the bank 'examples' (also at {EXAMPLES}:23:5); "
+            "question ids are unique across all banks — give this question another id"]
+        assert {q.id: (q.bank_id, q.prompt, q.content_hash) for q in db.session.scalars(select(Question))} == before
+        assert db.session.get(Bank, "thief") is None
+        assert len(active_ids()) == 10
+
+
+def test_a_clash_with_a_bank_only_in_the_database_names_the_bank(app: Flask, write_bank: Callable[..., Path]) -> None:
+    first = write_bank(BANK, "first.yaml")
+    with app.app_context():
+        sync_banks([first], NOW)
+        first.unlink()
+        second = write_bank(BANK.replace("id: small", "id: second").replace("s-serval", "x-serval")
+                            .replace("s-year", "x-year"), "second.yaml")
+        with pytest.raises(BankError) as error:
+            sync_banks([second], NOW)
+        assert [str(p) for p in error.value.problems] == [
+            f"{second}:7:5: the question id 's-konna' is already used by the bank 'small' "
+            "(also at the bank 'small' in the database); "
+            "question ids are unique across all banks — give this question another id"]
+        question = db.session.get(Question, "s-konna")
+        assert question is not None and question.bank_id == "small"
+
+
+def test_a_question_moves_between_banks_synced_together(app: Flask, write_bank: Callable[..., Path]) -> None:
+    without_year = BANK[:BANK.index("  - id: s-year")]
+    year = BANK[BANK.index("  - id: s-year"):]
+    first = write_bank(BANK, "first.yaml")
+    other = BANK.replace("id: small", "id: other").replace("s-konna", "o-konna").replace("s-serval", "o-serval")
+    with app.app_context():
+        sync_banks([first.parent], NOW)
+        first.write_text(without_year)
+        write_bank(other[:other.index("  - id: s-year")] + year, "other.yaml")
+        report = sync_banks([first.parent], NOW + timedelta(days=1))
+        assert report.updated == ["s-year"] and report.retired == []
+        question = db.session.get(Question, "s-year")
+        assert question is not None and question.bank_id == "other" and question.retired_at is None
+
+
+def test_sync_of_a_large_bank_writes_in_a_few_statements(app: Flask, write_bank: Callable[..., Path]) -> None:
+    """Bulk inserts and updates: the number of statements does not grow with the questions."""
+    from sqlalchemy import event
+
+    head, body = BANK[:BANK.index("  - id: s-konna")], BANK[BANK.index("  - id: s-konna"):]
+    path = write_bank(head + "".join(body.replace("id: s-", f"id: s{n}-") for n in range(300)))
+    statements: list[str] = []
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+        sync_banks([path], NOW)
+        added = len(statements)
+        path.write_text(path.read_text().replace("It was closest to the front.", "It was nearest."))
+        report = sync_banks([path], NOW + timedelta(days=1))
+        assert len(report.updated) == 300 and len(report.unchanged) == 600
+        updated = len(statements) - added
+        assert db.session.scalar(select(func.count()).select_from(Question)) == 900
+        assert db.session.get(Question, "s7-konna").explanation == "It was nearest."  # type: ignore[union-attr]
+    # one executemany counts once; SQLite may split a big INSERT into batches of rows
+    assert added < 60 and updated < 60, (added, updated)

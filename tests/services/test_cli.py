@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 from typing import Callable
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import select
@@ -73,3 +74,40 @@ def test_users_create_with_role(app: Flask, runner: FlaskCliRunner) -> None:
     assert again.exit_code == 1 and "already exists" in again.output
     short = runner.invoke(args=["users", "create", "x@example.org", "--password", "short"])
     assert short.exit_code == 1 and "at least 8 characters" in short.output
+
+
+def test_sync_and_check_name_the_bank_that_has_the_question_already(
+        app: Flask, runner: FlaskCliRunner, write_bank: Callable[..., Path]) -> None:
+    runner.invoke(args=["banks", "sync", str(EXAMPLES)])
+    thief = write_bank(BANK.replace("id: small", "id: thief").replace("id: s-konna", "id: ex-mcq"))
+    for command in ("check", "sync"):
+        result = runner.invoke(args=["banks", command, str(thief)])
+        assert result.exit_code == 1, result.output
+        assert (f"{thief}:7:5: the question id 'ex-mcq' is already used by the bank 'examples' "
+                f"(also at {EXAMPLES}:23:5)") in result.output
+    assert "Nothing was changed in the database." in result.output
+    with app.app_context():
+        question = db.session.get(Question, "ex-mcq")
+        assert question is not None and question.bank_id == "examples"
+
+
+@pytest.mark.parametrize("args", [
+    ["banks", "export"], ["banks", "sync", str(EXAMPLES)], ["users", "create", "a@example.org", "--password", "long-enough"],
+    ["users", "set-role", "a@example.org", "admin"], ["srs", "optimize"],
+])
+def test_commands_on_a_database_never_migrated_say_what_to_run(app: Flask, runner: FlaskCliRunner,
+                                                              args: list[str]) -> None:
+    with app.app_context():
+        db.drop_all()
+    result = runner.invoke(args=args)
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "Error: the database has no tables yet: run `flask --app wsgi db upgrade` first"]
+
+
+def test_check_works_without_a_migrated_database(app: Flask, runner: FlaskCliRunner) -> None:
+    with app.app_context():
+        db.drop_all()
+    result = runner.invoke(args=["banks", "check", str(EXAMPLES)])
+    assert result.exit_code == 0, result.output
+    assert "OK: 1 bank, 10 questions, no problems." in result.output
