@@ -251,7 +251,9 @@ def check_across(banks: Iterable[BankSpec]) -> list[Problem]:
     bank_ids: dict[str, BankSpec] = {}
     places: dict[str, str] = {}
     for bank in banks:
-        if bank.id in bank_ids:
+        if not bank.id:
+            pass  # a bank without an id is reported on its own ("the bank has no 'id'")
+        elif bank.id in bank_ids:
             other = bank_ids[bank.id]
             problems.append(Problem(bank.path, bank.line, 1,
                                     f"duplicate bank id '{bank.id}' (also in {other.path})"))

@@ -372,3 +372,14 @@ def test_without_libyaml_the_same_places_and_words(monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(yamldoc, "_EventLoader", yaml.SafeLoader)
     test_problem_is_reported_at_its_place(name, text, line, col, words)
+
+
+def test_two_banks_without_an_id_are_not_called_duplicates() -> None:
+    """Each says it has no id; neither is reported as a "duplicate bank id ''"."""
+    specs = []
+    for name in ("a.yaml", "b.yaml"):
+        bank, problems = read_bank(name, b"title: No id\nlanguage: en\nquestions: []\n")
+        assert any("has no 'id'" in p.message for p in problems)
+        if bank is not None:
+            specs.append(bank)
+    assert not [p for p in check_across(specs) if "duplicate bank id" in p.message]
