@@ -25,6 +25,9 @@ class Attempt(db.Model):
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # Set when the attempt is a class assignment's (quiz/services/assignments.py).
+    assignment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assignment.id", ondelete="SET NULL"), nullable=True, index=True)
 
     answers: Mapped[list["AttemptAnswer"]] = relationship(
         back_populates="attempt", order_by="AttemptAnswer.position", cascade="all, delete-orphan")
