@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 
 from quiz.extensions import db
 from quiz.models import Attempt, Classroom, Enrollment, User
-from quiz.services import accounts, assignments, classes
+from quiz.services import accounts, assignments, classes, studying
 from quiz.services.banks import sync_banks
 
 from ..conftest import AuthActions, csrf_from, csrf_token
@@ -343,3 +343,23 @@ def test_cli_gradebook(runner: Any, world: World, app: Flask) -> None:
     assert answers.exit_code == 0 and answers.output.startswith("Name,Email,Assignment,Attempt")
     missing = runner.invoke(args=["classes", "gradebook", "NOPE22"])
     assert missing.exit_code != 0 and "no class has the code NOPE22" in missing.output
+
+
+def test_flashcard_assignment_tracks_reviews(client: FlaskClient, auth: AuthActions, world: World,
+                                             app: Flask) -> None:
+    login_as(client, auth, "owner")
+    response = client.post(f"/classes/{world.class_id}/assignments/new", data={
+        "title": "Cards week 1", "kind": "cards", "banks": ["examples"], "count": "2", "same_set": "same",
+        "mode": "test", "counting": "best", "late_policy": "accept", "reveal": "never",
+        "due_at": (NOW + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"), "csrf_token": _token(client)})
+    assert response.status_code == 303
+    auth.logout()
+    login_as(client, auth, "student")
+    with app.app_context():
+        cards_id = db.session.query(assignments.Assignment).filter_by(title="Cards week 1").one().id
+        studying.apply_review(world.student_id, "ex-card", 3, datetime.now(timezone.utc), source="study")
+        db.session.commit()
+    page = client.get(f"/classes/{world.class_id}/assignments/{cards_id}").get_data(as_text=True)
+    assert "Cards studied so far: 1 of 2." in page and "Study flashcards" in page
+    start = client.post(f"/classes/{world.class_id}/assignments/{cards_id}/start", data={"csrf_token": _token(client)})
+    assert start.status_code == 303 and start.headers["Location"].endswith(f"/assignments/{cards_id}")
