@@ -51,7 +51,7 @@ def _request(spec: AssignmentSpec | Assignment) -> quizzes.QuizRequest:
                                count=spec.count, question_ids=list(spec.picked_ids) if spec.picked_ids else None)
 
 
-def _check(spec: AssignmentSpec) -> list[str]:
+def _check_rules(spec: AssignmentSpec) -> None:
     if not spec.title.strip():
         raise AssignmentError("Give the assignment a title.")
     if spec.kind not in KINDS:
@@ -71,6 +71,11 @@ def _check(spec: AssignmentSpec) -> list[str]:
         raise AssignmentError("The due date must come after the opening date.")
     if spec.kind == "cards" and spec.due_at is None:
         raise AssignmentError("A flashcard assignment needs a due date.")
+
+
+def _check(spec: AssignmentSpec) -> list[str]:
+    """Check the rules and the questions; the ids of the questions that can be drawn."""
+    _check_rules(spec)
     if spec.picked_ids:
         known = set(db.session.scalars(select(Question.id).where(Question.id.in_(spec.picked_ids))))
         unknown = [qid for qid in spec.picked_ids if qid not in known]
@@ -97,6 +102,25 @@ def create_assignment(classroom: Classroom, spec: AssignmentSpec, author: User, 
     db.session.add(assignment)
     db.session.commit()
     return assignment
+
+
+RULES = ("title", "time_limit_minutes", "opens_at", "due_at", "attempts_allowed", "counting", "late_policy", "reveal")
+
+
+def update_rules(assignment: Assignment, spec: AssignmentSpec) -> None:
+    """Change an assignment's title, times and rules (not its questions); attempts already
+    started follow the new due date and answer rule."""
+    current = AssignmentSpec(**{name: getattr(assignment, name) for name in vars(AssignmentSpec(title=""))})
+    for name in RULES:
+        setattr(current, name, getattr(spec, name))
+    current.picked_ids = None  # the questions are not checked again
+    _check_rules(current)
+    for name in RULES:
+        setattr(assignment, name, getattr(current, name))
+    assignment.title = current.title.strip()
+    for attempt in db.session.scalars(select(Attempt).where(Attempt.assignment_id == assignment.id)):
+        attempt.settings = {**attempt.settings, **assignment.settings}
+    db.session.commit()
 
 
 def delete_assignment(assignment: Assignment) -> None:

@@ -339,3 +339,15 @@ def test_csv_exports(room: Classroom) -> None:
                        "Answered at (UTC)"]
     assert len(rows) == 1 + 3 and {r[5] for r in rows[1:]} == {"ex-mcq", "ex-truefalse", "ex-short"}
     assert all(r[7] == "100.0" for r in rows[1:])
+
+
+def test_changing_the_due_date_reaches_started_attempts(room: Classroom) -> None:
+    work = assignments.create_assignment(room, spec(due_at=hours(24), reveal="after_due"), user("teacher"), T0,
+                                         random.Random(1))
+    attempt = assignments.start_attempt(user("ali"), work, hours(1), random.Random(1))
+    assert quizzes.answers_visible(attempt, hours(25))
+    assignments.update_rules(work, spec(title="Homework", due_at=hours(48), reveal="after_due"))
+    assert not quizzes.answers_visible(attempt, hours(25))
+    with pytest.raises(AssignmentError, match="Practice mode"):
+        work.mode = "practice"
+        assignments.update_rules(work, spec(reveal="never"))

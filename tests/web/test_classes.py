@@ -94,6 +94,9 @@ ROUTES: list[tuple[str, str, str, dict[str, Any]]] = [
     ("POST", "/classes/{c}/assignments/new", "teacher", {
         "title": "New one", "kind": "quiz", "count": "2", "same_set": "same", "mode": "test",
         "counting": "best", "late_policy": "accept", "reveal": "never", "attempts_allowed": "1"}),
+    ("GET", "/classes/{c}/assignments/{a}/edit", "teacher", {}),
+    ("POST", "/classes/{c}/assignments/{a}/edit", "teacher", {
+        "title": "Mali quiz", "counting": "best", "late_policy": "accept", "reveal": "never"}),
     ("POST", "/classes/{c}/assignments/{a}/override/{s}", "teacher", {"score": "80", "comment": "ok"}),
     ("POST", "/classes/{c}/assignments/{a}/delete", "teacher", {}),
     ("POST", "/classes/{c}/assignments/{a}/start", "student", {}),
@@ -363,3 +366,25 @@ def test_flashcard_assignment_tracks_reviews(client: FlaskClient, auth: AuthActi
     assert "Cards studied so far: 1 of 2." in page and "Study flashcards" in page
     start = client.post(f"/classes/{world.class_id}/assignments/{cards_id}/start", data={"csrf_token": _token(client)})
     assert start.status_code == 303 and start.headers["Location"].endswith(f"/assignments/{cards_id}")
+
+
+def test_teacher_extends_the_due_date(client: FlaskClient, auth: AuthActions, world: World, app: Flask) -> None:
+    login_as(client, auth, "owner")
+    path = f"/classes/{world.class_id}/assignments/{world.assignment_id}/edit"
+    form = client.get(path).get_data(as_text=True)
+    assert 'value="Mali quiz"' in form
+    bad = client.post(path, data={"title": "Mali quiz", "counting": "best", "late_policy": "accept",
+                                  "reveal": "after_due", "opens_at": "2026-12-10T10:00", "due_at": "2026-12-09T10:00",
+                                  "csrf_token": csrf_from(form)})
+    assert bad.status_code == 422 and "The due date must come after the opening date." in bad.get_data(as_text=True)
+    saved = client.post(path, data={"title": "Mali quiz (extended)", "counting": "last", "late_policy": "refuse",
+                                    "reveal": "after_due", "due_at": "2026-12-20T17:30", "attempts_allowed": "",
+                                    "csrf_token": csrf_from(form)})
+    assert saved.status_code == 303
+    with app.app_context():
+        work = db.session.get(assignments.Assignment, world.assignment_id)
+        assert work is not None
+        assert (work.title, work.counting, work.late_policy, work.attempts_allowed) == (
+            "Mali quiz (extended)", "last", "refuse", None)
+        assert work.due_at == datetime(2026, 12, 20, 17, 30, tzinfo=timezone.utc)  # Bamako is UTC+0
+        assert work.question_ids and len(work.question_ids) == 2  # the questions did not change

@@ -34,8 +34,28 @@ class EmailForm(FlaskForm):
                        validators=[DataRequired(), Email(check_deliverability=False), Length(max=320)])
 
 
-class AssignmentForm(FlaskForm):
+class AssignmentRulesForm(FlaskForm):
+    """What can still change once an assignment is set: its title, times and rules."""
+
     title = StringField("Title", validators=[DataRequired(message="Give the assignment a title."), Length(max=300)])
+    time_limit = IntegerField("Time limit in minutes", description="Empty: no limit.", validators=[
+        Optional(), NumberRange(min=1, max=600, message="Choose between 1 and 600 minutes, or leave it empty.")])
+    opens_at = DateTimeLocalField("Opens at", validators=[Optional()], description="Empty: open now.")
+    due_at = DateTimeLocalField("Due at", validators=[Optional()], description="Empty: no due date.")
+    attempts_allowed = IntegerField("Attempts allowed", default=1, description="Empty: unlimited.", validators=[
+        Optional(), NumberRange(min=1, max=100, message="Choose between 1 and 100, or leave it empty.")])
+    counting = RadioField("Which attempt counts", default="best", choices=[
+        SelectChoice("best", "The best"), SelectChoice("last", "The last"), SelectChoice("mean", "The mean of all")])
+    late_policy = RadioField("Late work", default="accept", choices=[
+        SelectChoice("accept", "Accept it and mark it late"), SelectChoice("refuse", "Refuse it")])
+    reveal = RadioField("Students see the correct answers", default="after_due", choices=[
+        SelectChoice("immediately", "At once"), SelectChoice("after_due", "After the due date"),
+        SelectChoice("never", "Never")])
+
+
+class AssignmentForm(AssignmentRulesForm):
+    """A new assignment: the rules, and which questions."""
+
     kind = RadioField("Kind", default="quiz", choices=[
         SelectChoice("quiz", "Quiz — taken with the quiz engine"),
         SelectChoice("cards", "Flashcards — study N cards of the selection by the due date")])
@@ -54,19 +74,6 @@ class AssignmentForm(FlaskForm):
     mode = RadioField("Mode", default="test", choices=[
         SelectChoice("test", "Test — answers shown at the end (as allowed below)"),
         SelectChoice("practice", "Practice — the answer after each question")])
-    time_limit = IntegerField("Time limit in minutes", description="Empty: no limit.", validators=[
-        Optional(), NumberRange(min=1, max=600, message="Choose between 1 and 600 minutes, or leave it empty.")])
-    opens_at = DateTimeLocalField("Opens at", validators=[Optional()], description="Empty: open now.")
-    due_at = DateTimeLocalField("Due at", validators=[Optional()], description="Empty: no due date.")
-    attempts_allowed = IntegerField("Attempts allowed", default=1, description="Empty: unlimited.", validators=[
-        Optional(), NumberRange(min=1, max=100, message="Choose between 1 and 100, or leave it empty.")])
-    counting = RadioField("Which attempt counts", default="best", choices=[
-        SelectChoice("best", "The best"), SelectChoice("last", "The last"), SelectChoice("mean", "The mean of all")])
-    late_policy = RadioField("Late work", default="accept", choices=[
-        SelectChoice("accept", "Accept it and mark it late"), SelectChoice("refuse", "Refuse it")])
-    reveal = RadioField("Students see the correct answers", default="after_due", choices=[
-        SelectChoice("immediately", "At once"), SelectChoice("after_due", "After the due date"),
-        SelectChoice("never", "Never")])
 
 
 class OverrideForm(FlaskForm):

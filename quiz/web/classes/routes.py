@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 from datetime import datetime
+from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
@@ -18,7 +19,7 @@ from ...services import assignments, catalog, classes, gradebook, quizzes
 from ..auth.forms import ActionForm
 from ..auth.learner import current_learner
 from . import bp
-from .forms import AssignmentForm, ClassForm, EmailForm, JoinForm, OverrideForm
+from .forms import AssignmentForm, AssignmentRulesForm, ClassForm, EmailForm, JoinForm, OverrideForm
 from .qr import qr_svg
 
 
@@ -317,6 +318,14 @@ def _local(value: datetime | None, classroom: Classroom) -> datetime | None:
     return local_to_utc(value, classroom.timezone) if value else None
 
 
+def _rules(form: AssignmentRulesForm, classroom: Classroom) -> dict[str, Any]:
+    """The title, times (read in the class's time zone) and rules a form gives."""
+    return {"title": form.title.data or "", "time_limit_minutes": form.time_limit.data,
+            "opens_at": _local(form.opens_at.data, classroom), "due_at": _local(form.due_at.data, classroom),
+            "attempts_allowed": form.attempts_allowed.data, "counting": form.counting.data or "best",
+            "late_policy": form.late_policy.data or "accept", "reveal": form.reveal.data or "after_due"}
+
+
 @bp.route("/<int:class_id>/assignments/new", methods=["GET", "POST"])
 @login_required
 def new_assignment(class_id: int) -> str | tuple[str, int] | Response:
@@ -325,13 +334,10 @@ def new_assignment(class_id: int) -> str | tuple[str, int] | Response:
     if form.validate_on_submit():
         picked = [*(form.picked.data or []), *[p for p in PICKED_SPLIT.split(form.picked_ids.data or "") if p]]
         spec = assignments.AssignmentSpec(
-            title=form.title.data or "", kind=form.kind.data or "quiz", bank_ids=form.banks.data or [],
+            kind=form.kind.data or "quiz", bank_ids=form.banks.data or [],
             tags=form.tags.data or [], types=form.types.data or [], picked_ids=list(dict.fromkeys(picked)) or None,
             count=form.count.data or 1, same_set=form.same_set.data == "same", shuffle=bool(form.shuffle.data),
-            mode=form.mode.data or "test", time_limit_minutes=form.time_limit.data,
-            opens_at=_local(form.opens_at.data, classroom), due_at=_local(form.due_at.data, classroom),
-            attempts_allowed=form.attempts_allowed.data, counting=form.counting.data or "best",
-            late_policy=form.late_policy.data or "accept", reveal=form.reveal.data or "after_due")
+            mode=form.mode.data or "test", **_rules(form, classroom))
         try:
             assignment = assignments.create_assignment(classroom, spec, _user(), utcnow(), random.SystemRandom())
         except assignments.AssignmentError as exc:
@@ -341,6 +347,30 @@ def new_assignment(class_id: int) -> str | tuple[str, int] | Response:
             return _back(classroom)
     return render_template("classes/assignment_form.html", form=form, classroom=classroom, found=found,
                            query=request.args.get("q", "")), 422 if form.errors else 200
+
+
+@bp.route("/<int:class_id>/assignments/<int:assignment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_assignment(class_id: int, assignment_id: int) -> str | tuple[str, int] | Response:
+    classroom = _teacher_class(class_id)
+    assignment = _assignment(classroom, assignment_id)
+    form = AssignmentRulesForm()
+    if request.method == "GET":
+        form.title.data, form.time_limit.data = assignment.title, assignment.time_limit_minutes
+        for field, value in ((form.opens_at, assignment.opens_at), (form.due_at, assignment.due_at)):
+            field.data = utc_to_local(value, classroom.timezone).replace(tzinfo=None) if value else None
+        form.attempts_allowed.data, form.counting.data = assignment.attempts_allowed, assignment.counting
+        form.late_policy.data, form.reveal.data = assignment.late_policy, assignment.reveal
+    if form.validate_on_submit():
+        try:
+            assignments.update_rules(assignment, assignments.AssignmentSpec(**_rules(form, classroom)))
+        except assignments.AssignmentError as exc:
+            form.form_errors.append(str(exc))
+        else:
+            flash("Assignment saved.", "success")
+            return _back(classroom, "classes.show_assignment", assignment_id=assignment.id)
+    return render_template("classes/assignment_rules.html", form=form, classroom=classroom,
+                           assignment=assignment), 422 if form.errors else 200
 
 
 @bp.route("/<int:class_id>/assignments/<int:assignment_id>")
