@@ -1,8 +1,8 @@
 """Typed SQLAlchemy 2.0 models."""
 from .bank import Bank, Question, QuestionTag
-from .classes import Assignment, ClassTeacher, Classroom, Enrollment, ScoreOverride
+from .classes import Assignment, ClassTeacher, Classroom, Enrollment, Regrade, ScoreOverride
 from .quiz import Attempt, AttemptAnswer
 from .study import Card, LearnerSettings, ParameterSet, ReviewLog, StudyBank
 from .user import ROLES, LoginAttempt, User
 
-__all__ = ["Assignment", "ClassTeacher", "Classroom", "Enrollment", "ScoreOverride", "Attempt", "AttemptAnswer", "Bank", "Question", "QuestionTag", "Card", "LearnerSettings", "ParameterSet", "ReviewLog", "StudyBank", "User", "LoginAttempt", "ROLES"]
+__all__ = ["Assignment", "ClassTeacher", "Classroom", "Enrollment", "Regrade", "ScoreOverride", "Attempt", "AttemptAnswer", "Bank", "Question", "QuestionTag", "Card", "LearnerSettings", "ParameterSet", "ReviewLog", "StudyBank", "User", "LoginAttempt", "ROLES"]

@@ -99,3 +99,16 @@ class ScoreOverride(db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")
     set_by: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
     set_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Regrade(db.Model):
+    """A teacher's regrade of an assignment's answers after questions changed: which
+    scores moved, kept so that the gradebook can show it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"), index=True)
+    done_by: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
+    done_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answers_checked: Mapped[int] = mapped_column(Integer, default=0)
+    # [{"answer_id", "attempt_id", "user_id", "question_id", "before", "after"}] for scores that moved
+    changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

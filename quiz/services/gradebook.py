@@ -7,11 +7,12 @@ from datetime import datetime
 from statistics import fmean
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from ..domain.question_types import grade
 from ..domain.spreadsheet import to_csv
 from ..extensions import db
-from ..models import Assignment, Attempt, AttemptAnswer, Classroom, Question, User
+from ..models import Assignment, Attempt, AttemptAnswer, Classroom, Question, Regrade, User
 from .assignments import Cell, attempts_of, class_cells
 from .classes import Student, students
 
@@ -174,6 +175,58 @@ def answers_csv(classroom: Classroom, excel: bool = False) -> str:
     return to_csv(header, rows, excel)
 
 
-def user_email(user_id: int) -> str:
-    user = db.session.get(User, user_id)
-    return user.email or "" if user else ""
+# --- regrading after a question changed -----------------------------------------------------
+
+def _last_regrade(assignment: Assignment) -> datetime | None:
+    return db.session.scalar(select(func.max(Regrade.done_at)).where(Regrade.assignment_id == assignment.id))
+
+
+def stale_answers(assignment: Assignment) -> list[AttemptAnswer]:
+    """Answers to this assignment given before their question was last edited (and not
+    regraded since)."""
+    since = _last_regrade(assignment)
+    query = (select(AttemptAnswer).join(Attempt).join(Question, Question.id == AttemptAnswer.question_id)
+             .where(Attempt.assignment_id == assignment.id, Question.updated_at > AttemptAnswer.answered_at))
+    if since is not None:
+        query = query.where(Question.updated_at > since)
+    return list(db.session.scalars(query.order_by(AttemptAnswer.id)))
+
+
+def regrade(assignment: Assignment, by: User, now: datetime) -> Regrade:
+    """Grade the stale answers again with the questions as they are now; attempts' scores follow.
+
+    Flashcard memory is not touched: the review log is history.
+    """
+    changes: list[dict[str, Any]] = []
+    stale = stale_answers(assignment)
+    touched: dict[int, Attempt] = {}
+    for answer in stale:
+        question = db.session.get(Question, answer.question_id)
+        assert question is not None
+        result = grade(question.type, question.data, answer.response)
+        if abs(result.score - answer.score) > 1e-9:
+            changes.append({"answer_id": answer.id, "attempt_id": answer.attempt_id, "user_id": answer.attempt.user_id,
+                            "question_id": answer.question_id, "before": answer.score, "after": result.score})
+        answer.score, answer.feedback = result.score, list(result.feedback)
+        touched[answer.attempt_id] = answer.attempt
+    for attempt in touched.values():
+        if attempt.finished_at is not None and attempt.question_ids:
+            attempt.score = sum(a.score for a in attempt.answers) / len(attempt.question_ids)
+    row = Regrade(assignment_id=assignment.id, done_by=by.id, done_at=now, answers_checked=len(stale),
+                  changes=changes)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def regrades(assignment: Assignment) -> list[Regrade]:
+    """The assignment's regrades, newest first."""
+    return list(db.session.scalars(select(Regrade).where(Regrade.assignment_id == assignment.id)
+                                   .order_by(Regrade.done_at.desc())))
+
+
+def regraded_assignment_ids(classroom: Classroom) -> set[int]:
+    """Assignments of the class with at least one regrade that changed a score."""
+    ids = [a.id for a in classroom.assignments]
+    rows = db.session.scalars(select(Regrade).where(Regrade.assignment_id.in_(ids))) if ids else []
+    return {r.assignment_id for r in rows if r.changes}

@@ -5,6 +5,7 @@ import csv
 import io
 import random
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
@@ -351,3 +352,26 @@ def test_changing_the_due_date_reaches_started_attempts(room: Classroom) -> None
     with pytest.raises(AssignmentError, match="Practice mode"):
         work.mode = "practice"
         assignments.update_rules(work, spec(reveal="never"))
+
+
+def test_regrade_after_a_question_changed(room: Classroom, write_bank: Callable[..., Path]) -> None:
+    ali, bintou, teacher = user("ali"), user("bintou"), user("teacher")
+    work = assignments.create_assignment(room, spec(picked_ids=["ex-mcq", "ex-truefalse"], bank_ids=[], types=[]),
+                                         teacher, T0, random.Random(1))
+    answer_all(assignments.start_attempt(ali, work, hours(1), random.Random(1)), True, hours(1))  # Konna: right
+    attempt = assignments.start_attempt(bintou, work, hours(1), random.Random(1))
+    quizzes.submit_answer(attempt, attempt.question_ids.index("ex-mcq"), "Gao", hours(1))  # wrong, for now
+    assert gradebook.stale_answers(work) == []
+    edited = EXAMPLES.read_text(encoding="utf-8").replace(
+        "    answer: Konna\n    distractors: [Gao, Kidal, Tessalit]", "    answer: Gao\n    distractors: [Konna, Kidal, Tessalit]")
+    path = write_bank(edited, "every-type.yaml")
+    sync_banks([path], hours(2))
+    assert len(gradebook.stale_answers(work)) == 2  # Ali's and Bintou's answers to ex-mcq
+    done = gradebook.regrade(work, teacher, hours(3))
+    assert done.answers_checked == 2
+    assert sorted((c["user_id"], c["before"], c["after"]) for c in done.changes) == [(ali.id, 1.0, 0.0),
+                                                                                  (bintou.id, 0.0, 1.0)]
+    cells = assignments.class_cells(room, hours(3))
+    assert cells[(ali.id, work.id)].standing.score == pytest.approx(0.5)  # finished: its score follows
+    assert gradebook.stale_answers(work) == []
+    assert gradebook.regraded_assignment_ids(room) == {work.id}

@@ -97,6 +97,7 @@ ROUTES: list[tuple[str, str, str, dict[str, Any]]] = [
     ("GET", "/classes/{c}/assignments/{a}/edit", "teacher", {}),
     ("POST", "/classes/{c}/assignments/{a}/edit", "teacher", {
         "title": "Mali quiz", "counting": "best", "late_policy": "accept", "reveal": "never"}),
+    ("POST", "/classes/{c}/assignments/{a}/regrade", "teacher", {}),
     ("POST", "/classes/{c}/assignments/{a}/override/{s}", "teacher", {"score": "80", "comment": "ok"}),
     ("POST", "/classes/{c}/assignments/{a}/delete", "teacher", {}),
     ("POST", "/classes/{c}/assignments/{a}/start", "student", {}),
@@ -388,3 +389,22 @@ def test_teacher_extends_the_due_date(client: FlaskClient, auth: AuthActions, wo
             "Mali quiz (extended)", "last", "refuse", None)
         assert work.due_at == datetime(2026, 12, 20, 17, 30, tzinfo=timezone.utc)  # Bamako is UTC+0
         assert work.question_ids and len(work.question_ids) == 2  # the questions did not change
+
+
+def test_teacher_regrades_after_a_question_changed(client: FlaskClient, auth: AuthActions, world: World, app: Flask,
+                                                   write_bank: Callable[..., Any]) -> None:
+    login_as(client, auth, "student")
+    _take(client, world, app)
+    auth.logout()
+    with app.app_context():
+        edited = EXAMPLES.read_text(encoding="utf-8").replace("    answer: true\n", "    answer: false\n", 1)
+        sync_banks([write_bank(edited, "every-type.yaml")], datetime.now(timezone.utc))
+    login_as(client, auth, "owner")
+    page = client.get(f"/classes/{world.class_id}/assignments/{world.assignment_id}").get_data(as_text=True)
+    assert "Questions changed" in page and "Regrade 1 answer" in page
+    done = client.post(f"/classes/{world.class_id}/assignments/{world.assignment_id}/regrade",
+                       data={"csrf_token": csrf_from(page)}, follow_redirects=True).get_data(as_text=True)
+    assert "1 answer graded again; 1 score changed." in done
+    assert "Student One, ex-truefalse: 100 % → 0 %" in done and "Regrade 1 answer" not in done
+    grid = client.get(f"/classes/{world.class_id}/gradebook").get_data(as_text=True)
+    assert "(regraded)" in grid

@@ -381,8 +381,11 @@ def show_assignment(class_id: int, assignment_id: int) -> str:
     classroom = classes.class_for_teacher(class_id, user)
     if classroom is not None:
         assignment = _assignment(classroom, assignment_id)
-        return render_template("classes/assignment.html", classroom=classroom, assignment=assignment,
-                               rows=gradebook.assignment_rows(classroom, assignment, now), action_form=ActionForm())
+        rows = gradebook.assignment_rows(classroom, assignment, now)
+        return render_template("classes/assignment.html", classroom=classroom, assignment=assignment, rows=rows,
+                               action_form=ActionForm(), stale=len(gradebook.stale_answers(assignment)),
+                               regrades=gradebook.regrades(assignment),
+                               names={r.student.user_id: r.student.name for r in rows})
     classroom = classes.class_for_student(class_id, user)
     if classroom is None:
         abort(404)
@@ -418,6 +421,17 @@ def delete_assignment(class_id: int, assignment_id: int) -> Response:
     return _back(classroom)
 
 
+@bp.route("/<int:class_id>/assignments/<int:assignment_id>/regrade", methods=["POST"])
+@login_required
+def regrade_assignment(class_id: int, assignment_id: int) -> Response:
+    classroom = _teacher_class(class_id)
+    assignment = _assignment(classroom, assignment_id)
+    done = gradebook.regrade(assignment, _user(), utcnow())
+    flash(f"{done.answers_checked} answer{'s' if done.answers_checked != 1 else ''} graded again; "
+          f"{len(done.changes)} score{'s' if len(done.changes) != 1 else ''} changed.", "success")
+    return _back(classroom, "classes.show_assignment", assignment_id=assignment.id)
+
+
 # --- gradebook -----------------------------------------------------------------------
 
 @bp.route("/<int:class_id>/gradebook")
@@ -425,7 +439,8 @@ def delete_assignment(class_id: int, assignment_id: int) -> Response:
 def show_gradebook(class_id: int) -> str:
     classroom = _teacher_class(class_id)
     table = gradebook.grid(classroom, utcnow(), request.args.get("sort", "name"), request.args.get("dir") == "desc")
-    return render_template("classes/gradebook.html", classroom=classroom, grid=table)
+    return render_template("classes/gradebook.html", classroom=classroom, grid=table,
+                           regraded=gradebook.regraded_assignment_ids(classroom))
 
 
 @bp.route("/<int:class_id>/gradebook.csv")

@@ -1,8 +1,8 @@
-"""classes: classrooms, teachers, enrollments, assignments, score overrides
+"""classes: classrooms, teachers, enrollments, assignments, overrides, regrades
 
-Revision ID: 506066191b1e
+Revision ID: aaf0ebdfdf68
 Revises: 648fe871f7e9
-Create Date: 2026-12-02 06:05:01.865100
+Create Date: 2026-12-02 06:26:47.940409
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '506066191b1e'
+revision = 'aaf0ebdfdf68'
 down_revision = '648fe871f7e9'
 branch_labels = None
 depends_on = None
@@ -91,6 +91,20 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_enrollment_classroom_id'), ['classroom_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_enrollment_user_id'), ['user_id'], unique=False)
 
+    op.create_table('regrade',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('assignment_id', sa.Integer(), nullable=False),
+    sa.Column('done_by', sa.Integer(), nullable=True),
+    sa.Column('done_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('answers_checked', sa.Integer(), nullable=False),
+    sa.Column('changes', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['assignment_id'], ['assignment.id'], name=op.f('fk_regrade_assignment_id_assignment'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['done_by'], ['user.id'], name=op.f('fk_regrade_done_by_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_regrade'))
+    )
+    with op.batch_alter_table('regrade', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_regrade_assignment_id'), ['assignment_id'], unique=False)
+
     op.create_table('score_override',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('assignment_id', sa.Integer(), nullable=False),
@@ -127,6 +141,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_score_override_assignment_id'))
 
     op.drop_table('score_override')
+    with op.batch_alter_table('regrade', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_regrade_assignment_id'))
+
+    op.drop_table('regrade')
     with op.batch_alter_table('enrollment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_enrollment_user_id'))
         batch_op.drop_index(batch_op.f('ix_enrollment_classroom_id'))
