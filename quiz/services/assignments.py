@@ -201,13 +201,14 @@ class Cell:
 
 def _cards_cells(assignment: Assignment, user_ids: list[int], now: datetime,
                  overrides: dict[int, ScoreOverride]) -> dict[int, Cell]:
-    """Progress on "study N cards by DATE": distinct questions reviewed since it was set."""
+    """Progress on "study N cards by DATE": distinct cards reviewed in flashcard study (quiz
+    answers do not count) since it opened."""
     since = assignment.opens_at or assignment.created_at
     question_ids = quizzes.candidate_ids(_request(assignment))
     first_reviews = db.session.execute(
         select(ReviewLog.user_id, ReviewLog.question_id, func.min(ReviewLog.reviewed_at))
         .where(ReviewLog.user_id.in_(user_ids), ReviewLog.question_id.in_(question_ids),
-               ReviewLog.undone_at.is_(None), ReviewLog.reviewed_at >= since)
+               ReviewLog.undone_at.is_(None), ReviewLog.reviewed_at >= since, ReviewLog.source == "study")
         .group_by(ReviewLog.user_id, ReviewLog.question_id)).all()
     times: dict[int, list[datetime]] = {}
     for user_id, _qid, moment in first_reviews:

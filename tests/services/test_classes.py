@@ -290,6 +290,7 @@ def test_flashcard_assignment_counts_distinct_cards_reviewed(room: Classroom) ->
                                           user("teacher"), T0, random.Random(1))
     studying.apply_review(ali.id, "ex-card", 3, hours(1), source="study")
     studying.apply_review(ali.id, "ex-card", 3, hours(2), source="study")  # the same card again
+    studying.apply_review(ali.id, "ex-mcq", 3, hours(2), source="quiz")  # a quiz answer is not card study
     cell = assignments.class_cells(room, hours(3))[(ali.id, cards.id)]
     assert (cell.cards_done, cell.standing.status, cell.standing.score) == (1, "in_progress", 0.5)
     studying.apply_review(ali.id, "ex-mcq", 3, hours(30), source="study")
