@@ -157,3 +157,62 @@ def test_join_pages_without_javascript(browser: Any, live_server: LiveServer) ->
         assert_accessible(page)
     finally:
         context.close()
+
+
+def test_other_class_pages_pass_axe(browser: Any, page: Any, live_server: LiveServer,
+                                    user: Callable[..., tuple[str, str]]) -> None:
+    """The pages the main journey does not reach: the join form from a link, editing a class
+    and an assignment, and results whose answers are held back until the due date."""
+    teacher_email, password = f"teacher-{uuid.uuid4().hex[:8]}@example.org", "correct horse battery"
+    with live_server.app.app_context():
+        accounts.create_user(teacher_email, password, "instructor")
+        db.session.remove()
+    _login(page, teacher_email, password)
+    page.goto("/classes/new")
+    page.get_by_label("Class name").fill("Geography 7")
+    page.get_by_role("button", name="Create the class").click()
+    code = page.locator("strong.join-code").inner_text()
+    class_url = page.url
+    page.get_by_role("link", name="Edit", exact=True).click()
+    expect(page.get_by_label("Class name")).to_have_value("Geography 7")
+    assert_accessible(page)
+    page.goto(class_url)
+    page.get_by_role("link", name="Set an assignment").click()
+    page.get_by_label("Search questions to pick by hand (id, words of the prompt, bank)").fill("ex-")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_label("Title").fill("Picked")
+    page.get_by_label(re.compile("^ex-mcq:")).check()
+    page.get_by_label(re.compile("^ex-truefalse:")).check()
+    page.get_by_label("Due at").fill("2099-01-01T09:00")
+    assert_accessible(page)
+    page.get_by_role("button", name="Set the assignment").click()
+    expect(page.get_by_role("status")).to_contain_text("Assignment “Picked” set.")
+    page.get_by_role("link", name="Picked").click()
+    page.get_by_role("link", name="Edit the title, dates and rules").click()
+    expect(page.get_by_label("Due at")).to_have_value("2099-01-01T09:00")
+    assert_accessible(page)
+
+    phone = browser.new_context(base_url=live_server.url, viewport=PHONE)
+    student = phone.new_page()
+    try:
+        email, student_password = user()
+        _login(student, email, student_password)
+        student.goto(f"/classes/join/{code}")
+        expect(student.get_by_label("Class code")).to_have_value(code)
+        expect(student.get_by_text("You are about to join Geography 7")).to_be_visible()
+        _fits(student)
+        assert_accessible(student)
+        student.get_by_role("button", name="Join").click()
+        student.get_by_role("link", name="Picked").click()
+        student.get_by_role("button", name="Start").click()
+        for number in (1, 2):
+            expect(student.locator("form.quiz-item .item-number")).to_contain_text(f"Question {number} of 2")
+            student.locator("form.quiz-item input[type=radio]").first.check()
+            student.get_by_role("button", name="Save and continue").click()
+        expect(student.get_by_role("heading", level=1)).to_have_text("Results")
+        expect(student.get_by_text("Your teacher shows the correct answers after the due date.")).to_be_visible()
+        expect(student.get_by_text("Correct answer", exact=True)).to_have_count(0)
+        _fits(student)
+        assert_accessible(student)
+    finally:
+        phone.close()
