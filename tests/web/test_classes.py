@@ -408,3 +408,28 @@ def test_teacher_regrades_after_a_question_changed(client: FlaskClient, auth: Au
     assert "Student One, ex-truefalse: 100 % → 0 %" in done and "Regrade 1 answer" not in done
     grid = client.get(f"/classes/{world.class_id}/gradebook").get_data(as_text=True)
     assert "(regraded)" in grid
+
+
+def test_an_archived_class_is_read_only(client: FlaskClient, auth: AuthActions, world: World, app: Flask) -> None:
+    login_as(client, auth, "owner")
+    client.post(f"/classes/{world.class_id}/archive", data={"csrf_token": _token(client)})
+    refused = client.post(f"/classes/{world.class_id}/assignments/{world.assignment_id}/override/{world.student_id}",
+                          data={"score": "80", "csrf_token": _token(client)}, follow_redirects=True)
+    assert "This class is archived and read-only; restore it first." in refused.get_data(as_text=True)
+    deleted = client.post(f"/classes/{world.class_id}/assignments/{world.assignment_id}/delete",
+                          data={"csrf_token": _token(client)})
+    assert deleted.status_code == 303
+    with app.app_context():
+        assert db.session.get(assignments.Assignment, world.assignment_id) is not None
+        assert db.session.query(assignments.ScoreOverride).count() == 0
+    auth.logout()
+    login_as(client, auth, "student")
+    assert client.get(f"/classes/{world.class_id}").status_code == 404
+    assert "History 9B" not in client.get("/classes/").get_data(as_text=True)
+    auth.logout()
+    login_as(client, auth, "owner")
+    client.post(f"/classes/{world.class_id}/restore", data={"csrf_token": _token(client)})
+    assert client.post(f"/classes/{world.class_id}/assignments/{world.assignment_id}/delete",
+                       data={"csrf_token": _token(client)}).status_code == 303
+    with app.app_context():
+        assert db.session.get(assignments.Assignment, world.assignment_id) is None

@@ -29,10 +29,15 @@ def _user() -> User:
     return user
 
 
-def _teacher_class(class_id: int) -> Classroom:
+def _teacher_class(class_id: int, write: bool = False) -> Classroom:
+    """The class if the current user teaches it (else 404); a change to an archived class
+    is turned back with a message (it is read-only until restored)."""
     classroom = classes.class_for_teacher(class_id, current_learner())
     if classroom is None:
         abort(404)
+    if write and request.method == "POST" and classroom.archived_at is not None:
+        flash("This class is archived and read-only; restore it first.", "error")
+        abort(redirect(url_for("classes.show_class", class_id=classroom.id), 303))
     return classroom
 
 
@@ -105,7 +110,7 @@ def new_class() -> str | tuple[str, int] | Response:
 @bp.route("/<int:class_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_class(class_id: int) -> str | tuple[str, int] | Response:
-    classroom = _teacher_class(class_id)
+    classroom = _teacher_class(class_id, write=True)
     form = ClassForm(obj=classroom)
     if form.validate_on_submit():
         try:
@@ -149,7 +154,7 @@ def qr_code(class_id: int) -> Response:
 @bp.route("/<int:class_id>/code", methods=["POST"])
 @login_required
 def regenerate_code(class_id: int) -> Response:
-    classroom = _teacher_class(class_id)
+    classroom = _teacher_class(class_id, write=True)
     code = classes.regenerate_code(classroom, random.SystemRandom())
     flash(f"New join code: {code}. The old code and link no longer work.", "success")
     return _back(classroom)
@@ -158,7 +163,7 @@ def regenerate_code(class_id: int) -> Response:
 @bp.route("/<int:class_id>/joining", methods=["POST"])
 @login_required
 def set_joining(class_id: int) -> Response:
-    classroom = _teacher_class(class_id)
+    classroom = _teacher_class(class_id, write=True)
     open_ = request.form.get("open") == "1"
     classes.set_joining(classroom, open_)
     flash("Students can join with the code again." if open_ else "Joining is switched off.", "success")
@@ -188,7 +193,7 @@ def restore_class(class_id: int) -> Response:
 @bp.route("/<int:class_id>/students", methods=["POST"])
 @login_required
 def add_student(class_id: int) -> Response:
-    classroom = _teacher_class(class_id)
+    classroom = _teacher_class(class_id, write=True)
     form = EmailForm()
     if not form.validate_on_submit():
         flash("Give the email of an existing account.", "error")
@@ -205,7 +210,7 @@ def add_student(class_id: int) -> Response:
 @bp.route("/<int:class_id>/students/<int:user_id>/remove", methods=["POST"])
 @login_required
 def remove_student(class_id: int, user_id: int) -> Response:
-    classroom = _teacher_class(class_id)
+    classroom = _teacher_class(class_id, write=True)
     try:
         classes.remove_student(classroom, user_id)
     except classes.ClassError as exc:
@@ -226,7 +231,7 @@ def roster(class_id: int) -> str:
 @bp.route("/<int:class_id>/teachers", methods=["POST"])
 @login_required
 def add_teacher(class_id: int) -> Response:
-    classroom = _teacher_class(class_id)
+    classroom = _teacher_class(class_id, write=True)
     form = EmailForm()
     if not form.validate_on_submit():
         flash("Give the email of an existing instructor account.", "error")
@@ -243,7 +248,7 @@ def add_teacher(class_id: int) -> Response:
 @bp.route("/<int:class_id>/teachers/<int:user_id>/remove", methods=["POST"])
 @login_required
 def remove_teacher(class_id: int, user_id: int) -> Response:
-    classroom = _teacher_class(class_id)
+    classroom = _teacher_class(class_id, write=True)
     try:
         classes.remove_teacher(classroom, user_id)
     except classes.ClassError as exc:
@@ -329,7 +334,7 @@ def _rules(form: AssignmentRulesForm, classroom: Classroom) -> dict[str, Any]:
 @bp.route("/<int:class_id>/assignments/new", methods=["GET", "POST"])
 @login_required
 def new_assignment(class_id: int) -> str | tuple[str, int] | Response:
-    classroom = _teacher_class(class_id)
+    classroom = _teacher_class(class_id, write=True)
     form, found = _assignment_form(classroom)
     if form.validate_on_submit():
         picked = [*(form.picked.data or []), *[p for p in PICKED_SPLIT.split(form.picked_ids.data or "") if p]]
@@ -352,7 +357,7 @@ def new_assignment(class_id: int) -> str | tuple[str, int] | Response:
 @bp.route("/<int:class_id>/assignments/<int:assignment_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_assignment(class_id: int, assignment_id: int) -> str | tuple[str, int] | Response:
-    classroom = _teacher_class(class_id)
+    classroom = _teacher_class(class_id, write=True)
     assignment = _assignment(classroom, assignment_id)
     form = AssignmentRulesForm()
     if request.method == "GET":
@@ -414,7 +419,7 @@ def start_assignment(class_id: int, assignment_id: int) -> Response:
 @bp.route("/<int:class_id>/assignments/<int:assignment_id>/delete", methods=["POST"])
 @login_required
 def delete_assignment(class_id: int, assignment_id: int) -> Response:
-    classroom = _teacher_class(class_id)
+    classroom = _teacher_class(class_id, write=True)
     assignment = _assignment(classroom, assignment_id)
     assignments.delete_assignment(assignment)
     flash(f"Assignment “{assignment.title}” deleted. Students keep their attempts in their own history.", "success")
@@ -424,7 +429,7 @@ def delete_assignment(class_id: int, assignment_id: int) -> Response:
 @bp.route("/<int:class_id>/assignments/<int:assignment_id>/regrade", methods=["POST"])
 @login_required
 def regrade_assignment(class_id: int, assignment_id: int) -> Response:
-    classroom = _teacher_class(class_id)
+    classroom = _teacher_class(class_id, write=True)
     assignment = _assignment(classroom, assignment_id)
     done = gradebook.regrade(assignment, _user(), utcnow())
     flash(f"{done.answers_checked} answer{'s' if done.answers_checked != 1 else ''} graded again; "
@@ -472,7 +477,7 @@ def show_student(class_id: int, user_id: int) -> str:
 @bp.route("/<int:class_id>/assignments/<int:assignment_id>/override/<int:user_id>", methods=["POST"])
 @login_required
 def override_score(class_id: int, assignment_id: int, user_id: int) -> Response:
-    classroom = _teacher_class(class_id)
+    classroom = _teacher_class(class_id, write=True)
     assignment = _assignment(classroom, assignment_id)
     form = OverrideForm()
     if request.form.get("clear") == "1":
