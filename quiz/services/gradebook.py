@@ -158,20 +158,21 @@ def answers_csv(classroom: Classroom, excel: bool = False) -> str:
     titles = {a.id: a.title for a in classroom.assignments}
     rows = []
     if people and titles:
-        query = (select(Attempt, AttemptAnswer).join(AttemptAnswer)
+        query = (select(Attempt.id, Attempt.user_id, Attempt.assignment_id, AttemptAnswer.question_id,
+                        AttemptAnswer.response, AttemptAnswer.score, AttemptAnswer.answered_at)
+                 .join(AttemptAnswer)
                  .where(Attempt.assignment_id.in_(titles), Attempt.user_id.in_(people))
-                 .order_by(Attempt.user_id, Attempt.assignment_id, Attempt.started_at, AttemptAnswer.position))
+                 .order_by(Attempt.user_id, Attempt.assignment_id, Attempt.started_at, Attempt.id,
+                           AttemptAnswer.position))
         numbers: dict[int, int] = {}
         seen: dict[tuple[int, int], int] = {}
-        for attempt, answer in db.session.execute(query):
-            if attempt.id not in numbers:
-                key = (attempt.user_id, attempt.assignment_id or 0)
-                seen[key] = seen.get(key, 0) + 1
-                numbers[attempt.id] = seen[key]
-            person = people[attempt.user_id]
-            rows.append([person.name, person.email, titles[attempt.assignment_id or 0], numbers[attempt.id],
-                         attempt.id, answer.question_id, _response(answer.response), _pct(answer.score),
-                         answer.answered_at.isoformat()])
+        for attempt_id, user_id, assignment_id, question_id, response, score, answered_at in db.session.execute(query):
+            if attempt_id not in numbers:
+                seen[(user_id, assignment_id)] = seen.get((user_id, assignment_id), 0) + 1
+                numbers[attempt_id] = seen[(user_id, assignment_id)]
+            person = people[user_id]
+            rows.append([person.name, person.email, titles[assignment_id], numbers[attempt_id], attempt_id,
+                         question_id, _response(response), _pct(score), answered_at.isoformat()])
     return to_csv(header, rows, excel)
 
 

@@ -134,7 +134,7 @@ def show_class(class_id: int) -> str:
     if classroom is not None:
         return render_template("classes/teacher.html", classroom=classroom, join_url=_join_url(classroom),
                                teachers=classes.teacher_accounts(classroom), action_form=ActionForm(),
-                               email_form=EmailForm(), grid=gradebook.grid(classroom, now), now=now)
+                               email_form=EmailForm())
     classroom = classes.class_for_student(class_id, user)
     if classroom is None:
         abort(404)
