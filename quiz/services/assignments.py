@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..domain.classroom import (COUNTING_RULES, LATE_POLICIES, REVEAL_RULES, Standing, Submission, may_start,
                                 standing)
@@ -183,8 +184,15 @@ def start_attempt(user: User, assignment: Assignment, now: datetime, rng: random
                       assignment_id=assignment.id,
                       settings={**assignment.settings, "time_limit_minutes": assignment.time_limit_minutes,
                                 "count": len(ids)})
-    db.session.add(attempt)
-    db.session.commit()
+    try:
+        db.session.add(attempt)
+        db.session.commit()
+    except IntegrityError:  # the same student pressed Start twice at once: keep the first attempt
+        db.session.rollback()
+        first = db.session.scalar(select(Attempt).where(Attempt.assignment_id == assignment.id,
+                                                        Attempt.user_id == user.id, Attempt.finished_at.is_(None)))
+        assert first is not None
+        return first
     return attempt
 
 

@@ -376,3 +376,14 @@ def test_regrade_after_a_question_changed(room: Classroom, write_bank: Callable[
     assert cells[(ali.id, work.id)].standing.score == pytest.approx(0.5)  # finished: its score follows
     assert gradebook.stale_answers(work) == []
     assert gradebook.regraded_assignment_ids(room) == {work.id}
+
+
+def test_two_starts_at_once_make_one_attempt(room: Classroom, monkeypatch: pytest.MonkeyPatch) -> None:
+    ali = user("ali")
+    work = assignments.create_assignment(room, spec(attempts_allowed=1), user("teacher"), T0, random.Random(1))
+    first = assignments.start_attempt(ali, work, hours(1), random.Random(1))
+    # The second request read the attempts before the first one was saved:
+    monkeypatch.setattr(assignments, "attempts_of", lambda assignment, user_id: [])
+    second = assignments.start_attempt(ali, work, hours(1), random.Random(2))
+    assert second.id == first.id
+    assert db.session.query(Attempt).filter_by(assignment_id=work.id, user_id=ali.id).count() == 1
