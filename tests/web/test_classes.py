@@ -148,6 +148,36 @@ def test_access(app: Flask, world: World, method: str, template: str, who: str, 
     assert not wrong, f"{method} {template}: " + ", ".join(wrong)
 
 
+# Routes outside one class: (method, path, {persona: expected status}); anonymous → login unless listed.
+GENERAL_ROUTES: list[tuple[str, str, dict[str, int]]] = [
+    ("GET", "/classes/", {p: 200 for p in PERSONAS if p != "anonymous"}),
+    ("GET", "/classes/new", {"student": 403, "outsider": 403, "other_teacher": 200, "co_teacher": 200,
+                             "admin": 200, "owner": 200}),
+    ("POST", "/classes/new", {"student": 403, "outsider": 403, "other_teacher": 303, "co_teacher": 303,
+                              "admin": 303, "owner": 303}),
+    ("GET", "/classes/join", {p: 200 for p in PERSONAS}),
+    ("GET", "/classes/join/ABCDEF", {p: 303 for p in PERSONAS}),
+]
+
+
+@pytest.mark.parametrize("method, path, expected", GENERAL_ROUTES, ids=[f"{m} {p}" for m, p, _ in GENERAL_ROUTES])
+def test_access_outside_a_class(app: Flask, world: World, method: str, path: str, expected: dict[str, int]) -> None:
+    wrong = []
+    for persona in PERSONAS:
+        client = app.test_client()
+        login_as(client, AuthActions(client), persona)
+        if method == "GET":
+            response = client.get(path)
+        else:
+            token = csrf_token(client, "/auth/login" if persona == "anonymous" else "/classes/")
+            response = client.post(path, data={"name": "New class", "term": "", "timezone": "UTC",
+                                               "csrf_token": token})
+        want = expected.get(persona, 302)
+        if response.status_code != want or (want == 302 and "/auth/login" not in response.headers["Location"]):
+            wrong.append(f"{persona}: {response.status_code} (expected {want})")
+    assert not wrong, f"{method} {path}: " + ", ".join(wrong)
+
+
 def test_teacher_and_student_see_different_class_pages(client: FlaskClient, auth: AuthActions,
                                                       world: World) -> None:
     login_as(client, auth, "student")
