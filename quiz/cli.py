@@ -228,6 +228,28 @@ def optimize_parameters(email: str | None) -> None:
         sys.exit(1)
 
 
+# --- flask classes … (class gradebooks) -------------------------------------------------
+
+classes_cli = AppGroup("classes", help="Classes: gradebooks for scripts.")
+
+
+@classes_cli.command("gradebook")
+@click.argument("code")
+@click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True,
+              help="Output format.")
+@click.option("--answers", is_flag=True, help="One row per answer instead of one row per student.")
+@click.option("--excel", is_flag=True, help="For Excel: a byte-order mark and ';' as the separator.")
+def classes_gradebook(code: str, fmt: str, answers: bool, excel: bool) -> None:
+    """Print the gradebook of the class with join code CODE (the same figures as its page)."""
+    from .services import classes as class_service, gradebook
+
+    classroom = class_service.class_by_code(code)
+    if classroom is None:
+        raise click.ClickException(f"no class has the code {code}")
+    text = gradebook.answers_csv(classroom, excel) if answers else gradebook.grid_csv(classroom, utcnow(), excel)
+    click.echo(text, nl=False)
+
+
 def init_app(app: Flask) -> None:
     for group in (banks_cli, users_cli, srs_cli):
         for name, command in group.commands.items():
@@ -237,3 +259,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(banks_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(srs_cli)
+    app.cli.add_command(classes_cli)

@@ -1,7 +1,10 @@
 """Typed SQLAlchemy 2.0 models."""
 from .bank import Bank, Question, QuestionTag
+from .classes import Assignment, ClassTeacher, Classroom, Enrollment, Regrade, ScoreOverride
 from .quiz import Attempt, AttemptAnswer
 from .study import Card, LearnerSettings, ParameterSet, ReviewLog, StudyBank
 from .user import ROLES, GuestCreation, LoginAttempt, User
 
-__all__ = ["Attempt", "AttemptAnswer", "Bank", "Question", "QuestionTag", "Card", "LearnerSettings", "ParameterSet", "ReviewLog", "StudyBank", "User", "LoginAttempt", "GuestCreation", "ROLES"]
+__all__ = ["Assignment", "ClassTeacher", "Classroom", "Enrollment", "Regrade", "ScoreOverride", "Attempt",
+           "AttemptAnswer", "Bank", "Question", "QuestionTag", "Card", "LearnerSettings", "ParameterSet", "ReviewLog",
+           "StudyBank", "User", "LoginAttempt", "GuestCreation", "ROLES"]

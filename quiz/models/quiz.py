@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -13,6 +13,10 @@ from .types import UTCDateTime, utcnow
 
 class Attempt(db.Model):
     """One quiz taken by one learner: its questions, in order, and its settings."""
+
+    # A learner has at most one unfinished attempt per class assignment (a double "Start" makes one).
+    __table_args__ = (Index("uq_attempt_open_assignment", "assignment_id", "user_id", unique=True,
+                            sqlite_where=text("finished_at IS NULL"), postgresql_where=text("finished_at IS NULL")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
@@ -25,6 +29,9 @@ class Attempt(db.Model):
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # Set when the attempt is a class assignment's (quiz/services/assignments.py).
+    assignment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assignment.id", ondelete="SET NULL"), nullable=True, index=True)
 
     answers: Mapped[list["AttemptAnswer"]] = relationship(
         back_populates="attempt", order_by="AttemptAnswer.position", cascade="all, delete-orphan")

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..domain.classroom import answers_visible as _answers_visible
 from ..domain.question_types import QUESTION_TYPES, Form, Grade, Shown, Unreadable, grade
 from ..extensions import db
 from ..models import Attempt, AttemptAnswer, Bank, Question, QuestionTag, User
@@ -220,6 +221,8 @@ def missed_question_ids(attempt: Attempt) -> list[str]:
 
 def retry_missed(attempt: Attempt, now: datetime, rng: random.Random) -> Attempt:
     """A new attempt, same settings, with only the questions missed or left unanswered."""
+    if attempt.assignment_id is not None:
+        raise QuizError("This quiz is a class assignment: start another attempt from the class page.")
     missed = missed_question_ids(attempt)
     if not missed:
         raise QuizError("You got every question right — nothing to retry.")
@@ -246,3 +249,18 @@ def quiz_options() -> dict[str, list[str]]:
     tags = sorted(set(db.session.scalars(select(QuestionTag.tag).join(Question).where(active))))
     types = sorted(set(db.session.scalars(select(Question.type).where(active))))
     return {"tags": tags, "types": types}
+
+
+# --- class assignments (quiz/services/assignments.py uses these) -----------------------
+
+def candidate_ids(request: QuizRequest) -> list[str]:
+    """Ids of the active questions a quiz request selects, in bank order."""
+    return _candidates(request)
+
+
+def answers_visible(attempt: Attempt, now: datetime) -> bool:
+    """Whether the learner may see the correct answers of this attempt now: always for
+    self-study; for a class assignment, as its teacher chose (at once, after due, never)."""
+    rule = attempt.settings.get("reveal", "immediately")
+    due = attempt.settings.get("due_at")
+    return _answers_visible(rule, now=now, due_at=datetime.fromisoformat(due) if due else None)

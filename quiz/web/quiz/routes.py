@@ -181,7 +181,7 @@ def show_results(attempt_id: int) -> str | Response:
     questions = quizzes.questions_of(attempt)
     return render_template("quiz/results.html", attempt=attempt, questions=questions, answers=answers,
                            types=QUESTION_TYPES, missed=quizzes.missed_question_ids(attempt),
-                           action_form=ActionForm())
+                           action_form=ActionForm(), answers_shown=quizzes.answers_visible(attempt, now))
 
 
 @bp.route("/<int:attempt_id>/retry", methods=["POST"])

@@ -1,0 +1,496 @@
+"""Class pages: my classes, a class (teacher or student view), roster, assignments,
+gradebook and its CSV files, joining by code or link."""
+from __future__ import annotations
+
+import random
+import re
+from datetime import datetime
+from typing import Any
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from wtforms.fields.choices import SelectChoice
+
+from ...domain.classroom import local_to_utc, utc_to_local
+from ...domain.question_types import QUESTION_TYPES
+from ...models import Assignment, Classroom, User
+from ...models.types import utcnow
+from ...services import assignments, catalog, classes, gradebook, quizzes
+from ..auth.forms import ActionForm
+from ..auth.learner import current_learner
+from . import bp
+from .forms import AssignmentForm, AssignmentRulesForm, ClassForm, EmailForm, JoinForm, OverrideForm
+from .qr import qr_svg
+
+
+def _user() -> User:
+    user = current_learner()
+    assert user is not None  # login_required ran
+    return user
+
+
+def _teacher_class(class_id: int, write: bool = False) -> Classroom:
+    """The class if the current user teaches it (else 404); a change to an archived class
+    is turned back with a message (it is read-only until restored)."""
+    classroom = classes.class_for_teacher(class_id, current_learner())
+    if classroom is None:
+        abort(404)
+    if write and request.method == "POST" and classroom.archived_at is not None:
+        flash("This class is archived and read-only; restore it first.", "error")
+        abort(redirect(url_for("classes.show_class", class_id=classroom.id), 303))
+    return classroom
+
+
+def _assignment(classroom: Classroom, assignment_id: int) -> Assignment:
+    assignment = assignments.get_assignment(classroom, assignment_id)
+    if assignment is None:
+        abort(404)
+    return assignment
+
+
+def _back(classroom: Classroom, endpoint: str = "classes.show_class", **values: object) -> Response:
+    return redirect(url_for(endpoint, class_id=classroom.id, **values), 303)
+
+
+@bp.app_template_filter("class_time")
+def class_time(moment: datetime | None, zone: str) -> str:
+    """A UTC time as the class's wall clock, e.g. "Mon 7 Dec 2026, 09:00"."""
+    if moment is None:
+        return "—"
+    local = utc_to_local(moment, zone)
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
+
+
+@bp.app_template_global("class_work_due")
+def class_work_due() -> list[assignments.DueItem]:
+    """The logged-in student's class work (for the home page), or nothing."""
+    user = current_learner()
+    if user is None or user.is_guest:
+        return []
+    return assignments.due_for(user, utcnow())
+
+
+def _join_url(classroom: Classroom) -> str:
+    return url_for("classes.join_link", code=classroom.join_code, _external=True)
+
+
+# --- my classes, create, edit ----------------------------------------------------------
+
+@bp.route("/")
+@login_required
+def index() -> str:
+    user = _user()
+    teacher = classes.is_teacher(user)
+    return render_template(
+        "classes/index.html", teacher=teacher, join_form=JoinForm(),
+        teaching=classes.teaching(user) if teacher else [],
+        archived=classes.teaching(user, archived=True) if teacher else [],
+        studying=classes.studying_in(user), due=assignments.due_for(user, utcnow()))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new_class() -> str | tuple[str, int] | Response:
+    user = _user()
+    if not classes.is_teacher(user):
+        abort(403)
+    form = ClassForm()
+    if form.validate_on_submit():
+        try:
+            classroom = classes.create_class(user, form.name.data or "", form.term.data or "",
+                                             form.timezone.data or "UTC", utcnow(), random.SystemRandom())
+        except classes.ClassError as exc:
+            form.form_errors.append(str(exc))
+        else:
+            flash(f"Class created. Its join code is {classroom.join_code}.", "success")
+            return _back(classroom)
+    return render_template("classes/form.html", form=form, classroom=None), 422 if form.errors else 200
+
+
+@bp.route("/<int:class_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_class(class_id: int) -> str | tuple[str, int] | Response:
+    classroom = _teacher_class(class_id, write=True)
+    form = ClassForm(obj=classroom)
+    if form.validate_on_submit():
+        try:
+            classes.update_class(classroom, form.name.data or "", form.term.data or "", form.timezone.data or "UTC")
+        except classes.ClassError as exc:
+            form.form_errors.append(str(exc))
+        else:
+            flash("Class saved.", "success")
+            return _back(classroom)
+    return render_template("classes/form.html", form=form, classroom=classroom), 422 if form.errors else 200
+
+
+# --- one class -------------------------------------------------------------------------
+
+@bp.route("/<int:class_id>")
+@login_required
+def show_class(class_id: int) -> str:
+    user = _user()
+    classroom = classes.class_for_teacher(class_id, user)
+    now = utcnow()
+    if classroom is not None:
+        return render_template("classes/teacher.html", classroom=classroom, join_url=_join_url(classroom),
+                               teachers=classes.teacher_accounts(classroom), action_form=ActionForm(),
+                               email_form=EmailForm())
+    classroom = classes.class_for_student(class_id, user)
+    if classroom is None:
+        abort(404)
+    cells = assignments.cells_for(list(classroom.assignments), [user.id], now)
+    return render_template("classes/student.html", classroom=classroom, action_form=ActionForm(),
+                           items=[(a, cells[(user.id, a.id)]) for a in classroom.assignments])
+
+
+@bp.route("/<int:class_id>/qr.svg")
+@login_required
+def qr_code(class_id: int) -> Response:
+    classroom = _teacher_class(class_id)
+    svg = qr_svg(_join_url(classroom), f"Join {classroom.name}")
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, no-store"})
+
+
+@bp.route("/<int:class_id>/code", methods=["POST"])
+@login_required
+def regenerate_code(class_id: int) -> Response:
+    classroom = _teacher_class(class_id, write=True)
+    code = classes.regenerate_code(classroom, random.SystemRandom())
+    flash(f"New join code: {code}. The old code and link no longer work.", "success")
+    return _back(classroom)
+
+
+@bp.route("/<int:class_id>/joining", methods=["POST"])
+@login_required
+def set_joining(class_id: int) -> Response:
+    classroom = _teacher_class(class_id, write=True)
+    open_ = request.form.get("open") == "1"
+    classes.set_joining(classroom, open_)
+    flash("Students can join with the code again." if open_ else "Joining is switched off.", "success")
+    return _back(classroom)
+
+
+@bp.route("/<int:class_id>/archive", methods=["POST"])
+@login_required
+def archive_class(class_id: int) -> Response:
+    classroom = _teacher_class(class_id)
+    classes.archive(classroom, utcnow())
+    flash("Class archived: it is read-only and hidden from its students.", "success")
+    return _back(classroom)
+
+
+@bp.route("/<int:class_id>/restore", methods=["POST"])
+@login_required
+def restore_class(class_id: int) -> Response:
+    classroom = _teacher_class(class_id)
+    classes.restore(classroom)
+    flash("Class restored.", "success")
+    return _back(classroom)
+
+
+# --- roster and teachers ---------------------------------------------------------------
+
+@bp.route("/<int:class_id>/students", methods=["POST"])
+@login_required
+def add_student(class_id: int) -> Response:
+    classroom = _teacher_class(class_id, write=True)
+    form = EmailForm()
+    if not form.validate_on_submit():
+        flash("Give the email of an existing account.", "error")
+        return _back(classroom, "classes.roster")
+    try:
+        user = classes.add_student(classroom, form.email.data or "", utcnow())
+    except classes.ClassError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"{user.email} added to the class.", "success")
+    return _back(classroom, "classes.roster")
+
+
+@bp.route("/<int:class_id>/students/<int:user_id>/remove", methods=["POST"])
+@login_required
+def remove_student(class_id: int, user_id: int) -> Response:
+    classroom = _teacher_class(class_id, write=True)
+    try:
+        classes.remove_student(classroom, user_id)
+    except classes.ClassError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Student removed from the class. Their own history is kept.", "success")
+    return _back(classroom, "classes.roster")
+
+
+@bp.route("/<int:class_id>/roster")
+@login_required
+def roster(class_id: int) -> str:
+    classroom = _teacher_class(class_id)
+    return render_template("classes/roster.html", classroom=classroom, grid=gradebook.grid(classroom, utcnow()),
+                           action_form=ActionForm(), email_form=EmailForm())
+
+
+@bp.route("/<int:class_id>/teachers", methods=["POST"])
+@login_required
+def add_teacher(class_id: int) -> Response:
+    classroom = _teacher_class(class_id, write=True)
+    form = EmailForm()
+    if not form.validate_on_submit():
+        flash("Give the email of an existing instructor account.", "error")
+        return _back(classroom)
+    try:
+        user = classes.add_teacher(classroom, form.email.data or "", utcnow())
+    except classes.ClassError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"{user.email} now teaches this class too.", "success")
+    return _back(classroom)
+
+
+@bp.route("/<int:class_id>/teachers/<int:user_id>/remove", methods=["POST"])
+@login_required
+def remove_teacher(class_id: int, user_id: int) -> Response:
+    classroom = _teacher_class(class_id, write=True)
+    try:
+        classes.remove_teacher(classroom, user_id)
+    except classes.ClassError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Co-teacher removed.", "success")
+    return _back(classroom)
+
+
+# --- joining and leaving ---------------------------------------------------------------
+
+@bp.route("/join", methods=["GET", "POST"])
+def join() -> str | tuple[str, int] | Response:
+    user = current_learner()
+    form = JoinForm()
+    if request.method == "GET" and request.args.get("code"):
+        form.code.data = request.args["code"]
+    if user is None or user.is_guest:
+        return render_template("classes/join_login.html", code=form.code.data or "",
+                               next_url=request.full_path.rstrip("?")), 401 if request.method == "POST" else 200
+    if request.method == "GET" and not form.display_name.data:
+        form.display_name.data = (user.email or "").split("@")[0]
+    if form.validate_on_submit():
+        try:
+            classroom = classes.join(user, form.code.data or "", form.display_name.data or "", utcnow())
+        except classes.ClassError as exc:
+            form.code.errors = [*form.code.errors, str(exc)]
+        else:
+            flash(f"You joined {classroom.name}.", "success")
+            return _back(classroom)
+    found = classes.class_by_code(form.code.data or "") if request.method == "GET" else None
+    return render_template("classes/join.html", form=form, found=found), 422 if form.errors else 200
+
+
+@bp.route("/join/<code>")
+def join_link(code: str) -> Response:
+    """The link a teacher shares: the join form with the code filled in."""
+    return redirect(url_for("classes.join", code=code), 303)
+
+
+@bp.route("/<int:class_id>/leave", methods=["POST"])
+@login_required
+def leave(class_id: int) -> Response:
+    user = _user()
+    classroom = classes.class_for_student(class_id, user)
+    if classroom is None:
+        abort(404)
+    classes.leave(user, classroom)
+    flash(f"You left {classroom.name}.", "success")
+    return redirect(url_for("classes.index"), 303)
+
+
+# --- assignments ---------------------------------------------------------------------
+
+PICKED_SPLIT = re.compile(r"[\s,;]+")
+
+
+def _assignment_form(classroom: Classroom) -> tuple[AssignmentForm, list[object]]:
+    form = AssignmentForm()
+    options = quizzes.quiz_options()
+    form.banks.choices = [SelectChoice(s.bank.id, s.bank.title) for s in catalog.list_banks()]
+    form.tags.choices = [SelectChoice(t, f"#{t}") for t in options["tags"]]
+    form.types.choices = [SelectChoice(t, QUESTION_TYPES[t].label) for t in options["types"]]
+    query = request.args.get("q", "").strip()
+    found = assignments.search_questions(query) if query else []
+    form.picked.choices = [SelectChoice(q.id, f"{q.id}: {QUESTION_TYPES[q.type].display_prompt(q.prompt)}")
+                           for q in found]
+    return form, found
+
+
+def _local(value: datetime | None, classroom: Classroom) -> datetime | None:
+    return local_to_utc(value, classroom.timezone) if value else None
+
+
+def _rules(form: AssignmentRulesForm, classroom: Classroom) -> dict[str, Any]:
+    """The title, times (read in the class's time zone) and rules a form gives."""
+    return {"title": form.title.data or "", "time_limit_minutes": form.time_limit.data,
+            "opens_at": _local(form.opens_at.data, classroom), "due_at": _local(form.due_at.data, classroom),
+            "attempts_allowed": form.attempts_allowed.data, "counting": form.counting.data or "best",
+            "late_policy": form.late_policy.data or "accept", "reveal": form.reveal.data or "after_due"}
+
+
+@bp.route("/<int:class_id>/assignments/new", methods=["GET", "POST"])
+@login_required
+def new_assignment(class_id: int) -> str | tuple[str, int] | Response:
+    classroom = _teacher_class(class_id, write=True)
+    form, found = _assignment_form(classroom)
+    if form.validate_on_submit():
+        picked = [*(form.picked.data or []), *[p for p in PICKED_SPLIT.split(form.picked_ids.data or "") if p]]
+        spec = assignments.AssignmentSpec(
+            kind=form.kind.data or "quiz", bank_ids=form.banks.data or [],
+            tags=form.tags.data or [], types=form.types.data or [], picked_ids=list(dict.fromkeys(picked)) or None,
+            count=form.count.data or 1, same_set=form.same_set.data == "same", shuffle=bool(form.shuffle.data),
+            mode=form.mode.data or "test", **_rules(form, classroom))
+        try:
+            assignment = assignments.create_assignment(classroom, spec, _user(), utcnow(), random.SystemRandom())
+        except assignments.AssignmentError as exc:
+            form.form_errors.append(str(exc))
+        else:
+            flash(f"Assignment “{assignment.title}” set.", "success")
+            return _back(classroom)
+    return render_template("classes/assignment_form.html", form=form, classroom=classroom, found=found,
+                           query=request.args.get("q", "")), 422 if form.errors else 200
+
+
+@bp.route("/<int:class_id>/assignments/<int:assignment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_assignment(class_id: int, assignment_id: int) -> str | tuple[str, int] | Response:
+    classroom = _teacher_class(class_id, write=True)
+    assignment = _assignment(classroom, assignment_id)
+    form = AssignmentRulesForm()
+    if request.method == "GET":
+        form.title.data, form.time_limit.data = assignment.title, assignment.time_limit_minutes
+        for field, value in ((form.opens_at, assignment.opens_at), (form.due_at, assignment.due_at)):
+            field.data = utc_to_local(value, classroom.timezone).replace(tzinfo=None) if value else None
+        form.attempts_allowed.data, form.counting.data = assignment.attempts_allowed, assignment.counting
+        form.late_policy.data, form.reveal.data = assignment.late_policy, assignment.reveal
+    if form.validate_on_submit():
+        try:
+            assignments.update_rules(assignment, assignments.AssignmentSpec(**_rules(form, classroom)))
+        except assignments.AssignmentError as exc:
+            form.form_errors.append(str(exc))
+        else:
+            flash("Assignment saved.", "success")
+            return _back(classroom, "classes.show_assignment", assignment_id=assignment.id)
+    return render_template("classes/assignment_rules.html", form=form, classroom=classroom,
+                           assignment=assignment), 422 if form.errors else 200
+
+
+@bp.route("/<int:class_id>/assignments/<int:assignment_id>")
+@login_required
+def show_assignment(class_id: int, assignment_id: int) -> str:
+    user = _user()
+    now = utcnow()
+    classroom = classes.class_for_teacher(class_id, user)
+    if classroom is not None:
+        assignment = _assignment(classroom, assignment_id)
+        rows = gradebook.assignment_rows(classroom, assignment, now)
+        return render_template("classes/assignment.html", classroom=classroom, assignment=assignment, rows=rows,
+                               action_form=ActionForm(), stale=len(gradebook.stale_answers(assignment)),
+                               regrades=gradebook.regrades(assignment),
+                               names={r.student.user_id: r.student.name for r in rows})
+    classroom = classes.class_for_student(class_id, user)
+    if classroom is None:
+        abort(404)
+    assignment = _assignment(classroom, assignment_id)
+    cell = assignments.cells_for([assignment], [user.id], now)[(user.id, assignment.id)]
+    return render_template("classes/my_assignment.html", classroom=classroom, assignment=assignment, cell=cell,
+                           attempts=assignments.attempts_of(assignment, user.id), action_form=ActionForm(), now=now)
+
+
+@bp.route("/<int:class_id>/assignments/<int:assignment_id>/start", methods=["POST"])
+@login_required
+def start_assignment(class_id: int, assignment_id: int) -> Response:
+    user = _user()
+    classroom = classes.class_for_student(class_id, user)
+    if classroom is None:
+        abort(404)
+    assignment = _assignment(classroom, assignment_id)
+    try:
+        attempt = assignments.start_attempt(user, assignment, utcnow(), random.SystemRandom())
+    except assignments.AssignmentError as exc:
+        flash(str(exc), "error")
+        return _back(classroom, "classes.show_assignment", assignment_id=assignment.id)
+    return redirect(url_for("quiz.show_attempt", attempt_id=attempt.id), 303)
+
+
+@bp.route("/<int:class_id>/assignments/<int:assignment_id>/delete", methods=["POST"])
+@login_required
+def delete_assignment(class_id: int, assignment_id: int) -> Response:
+    classroom = _teacher_class(class_id, write=True)
+    assignment = _assignment(classroom, assignment_id)
+    assignments.delete_assignment(assignment)
+    flash(f"Assignment “{assignment.title}” deleted. Students keep their attempts in their own history.", "success")
+    return _back(classroom)
+
+
+@bp.route("/<int:class_id>/assignments/<int:assignment_id>/regrade", methods=["POST"])
+@login_required
+def regrade_assignment(class_id: int, assignment_id: int) -> Response:
+    classroom = _teacher_class(class_id, write=True)
+    assignment = _assignment(classroom, assignment_id)
+    done = gradebook.regrade(assignment, _user(), utcnow())
+    flash(f"{done.answers_checked} answer{'s' if done.answers_checked != 1 else ''} graded again; "
+          f"{len(done.changes)} score{'s' if len(done.changes) != 1 else ''} changed.", "success")
+    return _back(classroom, "classes.show_assignment", assignment_id=assignment.id)
+
+
+# --- gradebook -----------------------------------------------------------------------
+
+@bp.route("/<int:class_id>/gradebook")
+@login_required
+def show_gradebook(class_id: int) -> str:
+    classroom = _teacher_class(class_id)
+    table = gradebook.grid(classroom, utcnow(), request.args.get("sort", "name"), request.args.get("dir") == "desc")
+    return render_template("classes/gradebook.html", classroom=classroom, grid=table,
+                           regraded=gradebook.regraded_assignment_ids(classroom))
+
+
+@bp.route("/<int:class_id>/gradebook.csv")
+@login_required
+def export_gradebook(class_id: int) -> Response:
+    classroom = _teacher_class(class_id)
+    excel = request.args.get("excel") == "1"
+    answers = request.args.get("answers") == "1"
+    text = gradebook.answers_csv(classroom, excel) if answers else gradebook.grid_csv(classroom, utcnow(), excel)
+    name = f"{classroom.join_code}-{'answers' if answers else 'gradebook'}{'-excel' if excel else ''}.csv"
+    return Response(text.encode("utf-8"), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "Cache-Control": "private, no-store"})
+
+
+@bp.route("/<int:class_id>/students/<int:user_id>")
+@login_required
+def show_student(class_id: int, user_id: int) -> str:
+    classroom = _teacher_class(class_id)
+    student = gradebook.find_student(classroom, user_id)
+    if student is None:
+        abort(404)
+    work = gradebook.student_work(classroom, student, utcnow())
+    return render_template("classes/student_work.html", classroom=classroom, student=student, work=work,
+                           questions=gradebook.questions_for([a for w in work for a in w.attempts]),
+                           types=QUESTION_TYPES)
+
+
+@bp.route("/<int:class_id>/assignments/<int:assignment_id>/override/<int:user_id>", methods=["POST"])
+@login_required
+def override_score(class_id: int, assignment_id: int, user_id: int) -> Response:
+    classroom = _teacher_class(class_id, write=True)
+    assignment = _assignment(classroom, assignment_id)
+    form = OverrideForm()
+    if request.form.get("clear") == "1":
+        assignments.clear_override(assignment, user_id)
+        flash("Override removed: the computed score counts again.", "success")
+    elif not form.validate_on_submit():
+        flash("; ".join(e for errors in form.errors.values() for e in errors), "error")
+    else:
+        try:
+            assignments.set_override(assignment, user_id, float(form.score.data or 0) / 100,
+                                     form.comment.data or "", _user(), utcnow())
+        except assignments.AssignmentError as exc:
+            flash(str(exc), "error")
+        else:
+            flash("Score overridden.", "success")
+    return _back(classroom, "classes.show_student", user_id=user_id)
