@@ -208,15 +208,20 @@ def nice_scale(largest: float, most_ticks: int = 5) -> tuple[float, float]:
 
 
 def bar_chart(bars: Sequence[Bar], *, chart_id: str, kind: str, title: str, desc: str, top: float,
-              ticks: Sequence[tuple[float, str]], target: tuple[float, str] | None = None) -> str:
-    """Vertical bars from zero up to `top`, with grid lines at `ticks` (value, label) and
-    an optional dashed target line (value, label). A bar of None is left out: a gap."""
+              ticks: Sequence[tuple[float, str]], target: tuple[float, str] | None = None,
+              bottom: float = 0.0) -> str:
+    """Vertical bars from zero, on an axis from `bottom` (zero or below) up to `top`, with grid
+    lines at `ticks` (value, label) and an optional dashed target line (value, label). A bar of
+    None is left out: a gap; a negative bar hangs below the zero line."""
     plot_w = BAR_WIDTH - BAR_LEFT - BAR_RIGHT
     plot_h = BAR_HEIGHT - BAR_TOP - BAR_BOTTOM
-    base = BAR_TOP + plot_h
+    bottom = min(bottom, 0.0)
+    span = top - bottom
 
     def y_of(value: float) -> float:
-        return base - plot_h * min(max(value, 0.0), top) / top if top else base
+        return BAR_TOP + plot_h * (top - min(max(value, bottom), top)) / span if span > 0 else BAR_TOP + plot_h
+
+    base, floor = y_of(0.0), BAR_TOP + plot_h  # the zero line; the foot of the plot, where ticks go
 
     body: list[str] = []
     for value, label in ticks:
@@ -228,15 +233,18 @@ def bar_chart(bars: Sequence[Bar], *, chart_id: str, kind: str, title: str, desc
     for index, bar in enumerate(bars):
         x = BAR_LEFT + index * band + (band - width) / 2
         if bar.tick:
-            body.append(_line(x + width / 2, base, x + width / 2, base + 4, AXIS_STROKE))
-            body.append(_text(x + width / 2, base + 17, bar.tick, "middle"))
+            body.append(_line(x + width / 2, floor, x + width / 2, floor + 4, AXIS_STROKE))
+            body.append(_text(x + width / 2, floor + 17, bar.tick, "middle"))
         if bar.value is None:
             continue
         y = y_of(bar.value)
         height = base - y
+        if height < 0:  # below zero: the bar hangs from the zero line
+            y, height = base, -height
         if height <= 0:  # zero: a sliver on the axis still carries the tooltip
             y, height = base - 1.5, 1.5
-        body.append(_element("rect", _tooltip(f"{bar.label}: {bar.text}"), class_="bar", x=x, y=y, width=width,
+        body.append(_element("rect", _tooltip(f"{bar.label}: {bar.text}"),
+                             class_="bar bar-negative" if bar.value < 0 else "bar", x=x, y=y, width=width,
                              height=height, fill=BAR_FILL))
     body.append(_line(BAR_LEFT, base, BAR_LEFT + plot_w, base, AXIS_STROKE))
     if target is not None:
