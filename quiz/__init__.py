@@ -17,7 +17,7 @@ def create_app(config: Config | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from . import cli, database
-    from .web import account, auth, catalog, classes, errors, progress, quiz as quiz_web, security, study
+    from .web import account, auth, catalog, classes, errors, insights, progress, quiz as quiz_web, security, study
 
     database.init_app(app)
     security.init_app(app)
@@ -28,6 +28,7 @@ def create_app(config: Config | None = None) -> Flask:
     study.init_app(app)
     progress.init_app(app)
     classes.init_app(app)
+    insights.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app

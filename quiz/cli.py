@@ -202,6 +202,8 @@ def classes_gradebook(code: str, fmt: str, answers: bool, excel: bool) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from . import insights_cli  # noqa: F401  (adds `classes demo` and `classes item-analysis`)
+
     app.cli.add_command(banks_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(srs_cli)
