@@ -90,7 +90,8 @@ def _check() -> None:
                         "`flask --app wsgi banks sync`. Nothing was changed.")
 
 
-def _demo_question(question: Question) -> sim.DemoQuestion:
+def demo_question(question: Question) -> sim.DemoQuestion:
+    """A bank question as the simulation needs it: difficulty, and the keys and distractors of a choice question."""
     data = question.data
     difficulty = question.difficulty if question.difficulty in sim.DIFFICULTY_LOGITS else None
     if question.type == "mcq":
@@ -103,7 +104,7 @@ def _demo_question(question: Question) -> sim.DemoQuestion:
     return sim.DemoQuestion(question.id, difficulty)
 
 
-def _response(question: Question, choices: tuple[str, ...]) -> Any:
+def response_for(question: Question, choices: tuple[str, ...]) -> Any:
     """What the quiz page would have stored for these ticked options."""
     if question.type == "mcq":
         return choices[0] if choices else None
@@ -132,7 +133,7 @@ def _take(work: DemoWork, assignment: Assignment, roster: list[sim.SimulatedStud
     ids = list(assignment.question_ids) if assignment.question_ids else quizzes.candidate_ids(
         quizzes.QuizRequest(bank_ids=[work.bank_id], tags=[], types=CHOICE_TYPES, count=work.count))
     questions = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(ids)))}
-    items = sim.items(rng, [_demo_question(questions[qid]) for qid in ids])
+    items = sim.items(rng, [demo_question(questions[qid]) for qid in ids])
     taken = sim.attempts(rng, roster, items, opens_at=now - timedelta(days=work.opens_days_ago),
                          due_at=now - timedelta(days=work.due_days_ago),
                          draw=None if work.same_set else work.count, attempts_allowed=work.attempts_allowed)
@@ -145,7 +146,7 @@ def _take(work: DemoWork, assignment: Assignment, roster: list[sim.SimulatedStud
         rows = []
         for position, simulated in enumerate(sitting.answers):
             question = questions[simulated.question_id]
-            response = _response(question, simulated.choices)
+            response = response_for(question, simulated.choices)
             result = grade(question.type, question.data, response)
             rows.append(AttemptAnswer(question_id=question.id, position=position, response=response,
                                       score=result.score, feedback=list(result.feedback),
@@ -170,13 +171,21 @@ def _study(roster: list[sim.SimulatedStudent], users: list[User], bank_ids: list
     """Four weeks of flashcard reviews of the demo banks' questions; returns the review count."""
     questions = list(db.session.scalars(select(Question).where(
         Question.bank_id.in_(bank_ids), Question.retired_at.is_(None)).order_by(Question.bank_id, Question.position)))
-    cards = sim.items(rng, [_demo_question(q) for q in questions])
-    sched = scheduling.scheduler()
     start = now - timedelta(days=REVIEW_DAYS)
-    total = 0
-    for student, user in zip(roster, users):
+    for user in users:
         for bank_id in bank_ids:
             db.session.add(StudyBank(user_id=user.id, bank_id=bank_id, added_at=start))
+    return store_reviews(roster, users, questions, rng, start, now)
+
+
+def store_reviews(roster: list[sim.SimulatedStudent], users: list[User], questions: list[Question],
+                  rng: random.Random, start: datetime, now: datetime) -> int:
+    """Simulated flashcard histories of these questions from `start` to `now`, stored as Card and
+    ReviewLog rows (one student of the roster per user; not committed); returns the review count."""
+    cards = sim.items(rng, [demo_question(q) for q in questions])
+    sched = scheduling.scheduler()
+    total = 0
+    for student, user in zip(roster, users):
         history = sim.reviews(rng, student, cards, start=start, now=now, sched=sched)
         if not history:
             continue
