@@ -96,6 +96,7 @@ def to_attempts(rows: Sequence[Any], questions: dict[str, Question], *, slots: b
                 .where(AttemptAnswer.attempt_id.in_(ids[start:start + 500]))):
             answers.setdefault(attempt_id, {})[qid] = (score, response)
     names = {qid: option_names(q) for qid, q in questions.items() if q.type in ("mcq", "multi")}
+    seen: dict[tuple[str, Any], tuple[str, ...]] = {}  # a class gives the same few responses: read each once
     made = []
     for attempt in rows:
         given = answers.get(attempt.id, {})
@@ -105,9 +106,15 @@ def to_attempts(rows: Sequence[Any], questions: dict[str, Question], *, slots: b
             if question is None:
                 continue
             score, response = given.get(qid, (0.0, None))
-            responses.append(ia.Response(
-                qid, min(max(score, 0.0), 1.0), choices=choices(question, response, names.get(qid)),
-                slot=position if slots else None))
+            key = (qid, tuple(response) if isinstance(response, list) else response)
+            try:
+                chosen = seen[key]
+            except (KeyError, TypeError):  # TypeError: a response that cannot be a key (a dict)
+                chosen = choices(question, response, names.get(qid))
+                if not isinstance(response, dict):
+                    seen[key] = chosen
+            responses.append(ia.Response(qid, min(max(score, 0.0), 1.0), choices=chosen,
+                                         slot=position if slots else None))
         made.append(ia.Attempt(tuple(responses), attempt.id))
     return made
 
