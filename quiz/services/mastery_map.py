@@ -12,7 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, select
+import fsrs
+from sqlalchemy import ColumnElement, and_, func, select
 
 from ..domain import mastery, scheduling
 from ..extensions import db
@@ -39,7 +40,7 @@ class ClassMastery:
         return next((t.title for t in self.topics if t.key == key), key)
 
 
-def _active() -> object:
+def _active() -> ColumnElement[bool]:
     return and_(Question.retired_at.is_(None), Bank.retired_at.is_(None))
 
 
@@ -75,13 +76,13 @@ def _topics(classroom: Classroom, by: str, student_ids: list[int]) -> tuple[list
     return [Topic(b, titles[b]) for b in banks if b in titles], banks
 
 
-def _schedulers(student_ids: list[int]) -> dict[int, object]:
+def _schedulers(student_ids: list[int]) -> dict[int, fsrs.Scheduler]:
     """Each student's scheduler: their retention and adopted parameters (defaults otherwise)."""
     settings = {s.user_id: s for s in db.session.scalars(select(LearnerSettings).where(LearnerSettings.user_id.in_(student_ids)))}
     parameters = dict(db.session.execute(select(ParameterSet.user_id, ParameterSet.parameters).where(
         ParameterSet.user_id.in_(student_ids), ParameterSet.active.is_(True))).all())
     default = scheduling.scheduler()
-    made: dict[int, object] = {}
+    made: dict[int, fsrs.Scheduler] = {}
     for uid in student_ids:
         retention = settings[uid].desired_retention if uid in settings else 0.9
         made[uid] = default if retention == 0.9 and uid not in parameters else \
@@ -127,7 +128,7 @@ def class_mastery(classroom: Classroom, now: datetime, by: str = "bank") -> Clas
                 select(Card.user_id, Card.question_id, Card.stability, Card.last_review_at, Card.due_at)
                 .where(Card.user_id.in_(student_ids), Card.question_id.in_(chunk), Card.status != "new",
                        Card.suspended.is_(False))):
-            p = scheduling.retrievability_at(stability, last, now, schedulers[uid])  # type: ignore[arg-type]
+            p = scheduling.retrievability_at(stability, last, now, schedulers[uid])
             for key in topics_of[qid]:
                 recall[(uid, key)].append(min(max(p, 0.0), 1.0))
                 overdue[(uid, key)] += due is not None and due < now

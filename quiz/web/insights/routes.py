@@ -8,16 +8,10 @@ from markupsafe import Markup
 from ...domain import charts, item_analysis as ia
 from ...models import Assignment, Classroom
 from ...models.types import utcnow
-from ...services import assignments, classes, item_analysis, mastery_map
+from ...services import assignments, item_analysis, mastery_map
 from ..auth.learner import current_learner
+from ..classes.routes import _teacher_class  # the same access rule as every class page
 from . import bp
-
-
-def _teacher_class(class_id: int) -> Classroom:
-    classroom = classes.class_for_teacher(class_id, current_learner())
-    if classroom is None:
-        abort(404)
-    return classroom
 
 
 def _quiz_assignment(classroom: Classroom, assignment_id: int) -> Assignment:
