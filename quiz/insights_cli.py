@@ -23,8 +23,8 @@ def classes_demo(seed: int | None) -> None:
         raise click.ClickException(str(exc)) from exc
     room = report.classroom
     click.echo(f"Demo class “{room.name}” (join code {room.join_code}): {len(report.student_emails)} students, "
-               f"{len(report.assignments)} assignments, {report.attempts} attempts ({report.answers} answers), "
-               f"{report.reviews} flashcard reviews.")
+               f"{len(report.assignments)} assignments, {report.attempts:,} attempts ({report.answers:,} answers), "
+               f"{report.reviews:,} flashcard reviews.")
     click.echo("")
     click.echo("Log in as the teacher:")
     click.echo(f"  email:    {report.teacher_email}")
