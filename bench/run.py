@@ -33,6 +33,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import classroom  # noqa: E402
 import dataset  # noqa: E402
 from dataset import ROOT, VENV_BIN, log  # noqa: E402
 
@@ -346,6 +347,7 @@ def main() -> None:
                 failed = failed or "failed" in urls
             else:
                 new = bench_db(kind, urls, args.duration, args.connections, args.profile)
+                new += classroom.bench(kind, figure)  # class pages: bench/classroom.py
             for line in new:
                 print(json.dumps(line), flush=True)
             lines += new

@@ -21,7 +21,7 @@ def create_app(config: Config | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     from . import cli, database
-    from .web import account, auth, catalog, classes, errors, inputs, progress, quiz as quiz_web, security, study
+    from .web import account, auth, catalog, classes, errors, inputs, insights, progress, quiz as quiz_web, security, study
 
     database.init_app(app)
     inputs.init_app(app)  # before the blueprints: their <int:…> use its converter
@@ -33,6 +33,7 @@ def create_app(config: Config | None = None) -> Flask:
     study.init_app(app)
     progress.init_app(app)
     classes.init_app(app)
+    insights.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app

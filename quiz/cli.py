@@ -251,7 +251,9 @@ def classes_gradebook(code: str, fmt: str, answers: bool, excel: bool) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for group in (banks_cli, users_cli, srs_cli):
+    from . import insights_cli  # noqa: F401  (adds `classes demo` and `classes item-analysis`)
+
+    for group in (banks_cli, users_cli, srs_cli, classes_cli):
         for name, command in group.commands.items():
             if (group.name, name) not in WITHOUT_DATABASE and not getattr(command, "_needs_database", False):
                 command.callback = with_appcontext(_needs_database(command.callback))  # type: ignore[arg-type]
