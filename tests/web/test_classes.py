@@ -13,9 +13,10 @@ from typing import Any, Callable
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from quiz.extensions import db
-from quiz.models import Attempt, Classroom, Enrollment, User
+from quiz.models import Attempt, Classroom, Enrollment, Question, User
 from quiz.services import accounts, assignments, classes, studying
 from quiz.services.banks import sync_banks
 
@@ -264,9 +265,11 @@ def _take(client: FlaskClient, world: World, app: Flask) -> int:
         attempt = db.session.get(Attempt, attempt_id)
         assert attempt is not None and attempt.assignment_id == world.assignment_id
         ids = list(attempt.question_ids)
+        wrong = {q.id: q.data["distractors"][0] for q in db.session.scalars(select(Question).where(
+            Question.id.in_(ids), Question.type == "mcq"))}
     for position, qid in enumerate(ids):
         page = client.get(f"/quiz/{attempt_id}/q/{position}").get_data(as_text=True)
-        choice = "true" if qid == "ex-truefalse" else "nothing"
+        choice = "true" if qid == "ex-truefalse" else wrong[qid]
         client.post(f"/quiz/{attempt_id}/q/{position}", data={"choice": choice, "csrf_token": csrf_from(page)})
     return attempt_id
 
