@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..domain import assembly
 from ..domain.question_types import QUESTION_TYPES, Grade, Shown, grade
 from ..extensions import db
 from ..models import Attempt, AttemptAnswer, Bank, Question, QuestionTag, User
@@ -37,8 +38,9 @@ class QuizRequest:
     question_ids: list[str] | None = None  # a retry names its questions
 
 
-def _candidates(request: QuizRequest) -> list[str]:
-    query = (select(Question.id).join(Bank)
+def _candidates(request: QuizRequest) -> list[assembly.Candidate]:
+    """The questions the request selects, as quiz assembly sees them."""
+    query = (select(Question.id, Question.type, Question.prompt, Question.explanation, Question.data).join(Bank)
              .where(Question.retired_at.is_(None), Bank.retired_at.is_(None))
              .order_by(Question.bank_id, Question.position))
     if request.question_ids is not None:
@@ -50,7 +52,9 @@ def _candidates(request: QuizRequest) -> list[str]:
     if request.tags:
         query = query.where(Question.id.in_(
             select(QuestionTag.question_id).where(QuestionTag.tag.in_(request.tags))))
-    return list(db.session.scalars(query))
+    return [assembly.Candidate.of(row.id, row.prompt, row.explanation, row.data,
+                                  QUESTION_TYPES[row.type].named_answers(row.data))
+            for row in db.session.execute(query)]
 
 
 def _title(request: QuizRequest) -> str:
@@ -62,13 +66,17 @@ def _title(request: QuizRequest) -> str:
 
 
 def start_quiz(user: User, request: QuizRequest, now: datetime, rng: random.Random) -> Attempt:
-    """A new attempt with up to `count` questions drawn at random from the selection."""
+    """A new attempt with up to `count` questions drawn at random from the selection, ordered so that
+    no question's prompt, options or explanation gives away a later one's answer."""
     if request.mode not in MODES:
         raise QuizError("Choose practice or test mode.")
     candidates = _candidates(request)
     if not candidates:
         raise QuizError("No questions match this choice of banks, tags and types. Widen the selection.")
-    chosen = rng.sample(candidates, min(max(request.count, 1), len(candidates)))
+    if request.question_ids is not None:  # a retry keeps every question it names
+        chosen = assembly.order_all(candidates, rng)
+    else:  # no question shown before one it gives away
+        chosen = assembly.choose(candidates, max(request.count, 1), rng)
     attempt = Attempt(
         user_id=user.id, mode=request.mode, title=_title(request), question_ids=chosen,
         seed=rng.randrange(2**31), started_at=now,
