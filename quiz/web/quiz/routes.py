@@ -1,6 +1,7 @@
 """Quiz pages: start, answer (full page or htmx fragment), results, retry."""
 from __future__ import annotations
 
+import math
 import random
 from typing import Any
 
@@ -75,9 +76,22 @@ def quick_quiz() -> Response:
     return redirect(url_for("quiz.show_attempt", attempt_id=attempt.id), 303)
 
 
+def _end_if_time_is_up(attempt: Attempt) -> None:
+    """Finish an attempt whose time limit has passed, and say so on the next page."""
+    if quizzes.finish_if_time_is_up(attempt, utcnow()):
+        flash(quizzes.TIME_UP_MESSAGE, "error")
+
+
+def _to_results(attempt: Attempt) -> Response:
+    """To the results page: a redirect, or for htmx a full-page navigation (never a page inside the step)."""
+    url = url_for("quiz.show_results", attempt_id=attempt.id)
+    return _htmx_redirect(url) if _is_htmx() else redirect(url, 303)
+
+
 @bp.route("/<int:attempt_id>")
 def show_attempt(attempt_id: int) -> Response:
     attempt = _own_attempt(attempt_id)
+    _end_if_time_is_up(attempt)
     position = quizzes.next_position(attempt)
     if position is None or quizzes.is_over(attempt, utcnow()):
         return redirect(url_for("quiz.show_results", attempt_id=attempt.id), 303)
@@ -100,7 +114,8 @@ def _step_context(attempt: Attempt, position: int, error: str | None = None) -> 
         "feedback": answered if attempt.mode == "practice" else None, "saved": answered is not None,
         "item": item, "item_position": item_position, "shown": quizzes.shown(attempt, item) if item else None,
         "types": QUESTION_TYPES, "error": error, "over": over and upcoming is not None,
-        "seconds_left": int((attempt.deadline_at - now).total_seconds()) if attempt.deadline_at else None,
+        # rounded up, so that a countdown in the page never ends before the server's limit
+        "seconds_left": math.ceil((attempt.deadline_at - now).total_seconds()) if attempt.deadline_at else None,
         "action_form": ActionForm(),
         "reveal": request.args.get("reveal") == "1" and item is not None and item_position == position,
     }
@@ -112,7 +127,8 @@ def show_item(attempt_id: int, position: int) -> str | Response:
     if not 0 <= position < len(attempt.question_ids):
         abort(404)
     if quizzes.is_over(attempt, utcnow()):
-        return redirect(url_for("quiz.show_results", attempt_id=attempt.id), 303)
+        _end_if_time_is_up(attempt)
+        return _to_results(attempt)
     context = _step_context(attempt, position)
     if context["saved"] and attempt.mode == "test":
         return redirect(url_for("quiz.show_attempt", attempt_id=attempt.id), 303)
@@ -132,9 +148,7 @@ def answer_item(attempt_id: int, position: int) -> str | tuple[str, int] | Respo
         quizzes.submit_answer(attempt, position, response, utcnow())
     except quizzes.TimeUp as exc:
         flash(str(exc), "error")
-        if _is_htmx():
-            return render_template("quiz/_time_up.html", attempt=attempt, message=str(exc)), 200
-        return redirect(url_for("quiz.show_results", attempt_id=attempt.id), 303)
+        return _to_results(attempt)
     except quizzes.QuizError as exc:
         flash(str(exc), "error")
         return redirect(url_for("quiz.show_results", attempt_id=attempt.id), 303)
@@ -170,11 +184,12 @@ def show_results(attempt_id: int) -> str | Response:
     if attempt.finished_at is None:
         if not quizzes.is_over(attempt, now):
             return redirect(url_for("quiz.show_attempt", attempt_id=attempt.id), 303)
-        quizzes.finish(attempt, now)
+        _end_if_time_is_up(attempt)
     answers = quizzes.answers_by_question(attempt)
     questions = quizzes.questions_of(attempt)
     return render_template("quiz/results.html", attempt=attempt, questions=questions, answers=answers,
                            types=QUESTION_TYPES, missed=quizzes.missed_question_ids(attempt),
+                           summary=quizzes.summary(attempt),
                            action_form=ActionForm())
 
 
