@@ -17,10 +17,11 @@ def create_app(config: Config | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from . import cli, database
-    from .web import account, auth, catalog, errors, progress, quiz as quiz_web, security, study
+    from .web import account, assets, auth, catalog, errors, progress, quiz as quiz_web, security, study
 
     database.init_app(app)
     security.init_app(app)
+    assets.init_app(app)
     auth.init_app(app)
     catalog.init_app(app)
     account.init_app(app)
