@@ -1,22 +1,9 @@
-// The app's script on every page: loads htmx where a page uses it; progressive enhancement
-// for "order" questions: drag and drop (mouse) and Move up / Move down buttons (keyboard,
-// touch) — without this script the numbered selects do the job; with it they are kept in
-// sync and hidden; focus after htmx swaps; the countdown of timed quizzes.
+// Progressive enhancement for "order" questions: drag and drop (mouse) and
+// Move up / Move down buttons (keyboard, touch). Without this script the numbered
+// selects do the job; with it they are kept in sync and hidden. Also: focus after
+// htmx swaps, and the countdown of timed quizzes.
 (function () {
   "use strict";
-
-  // htmx (data-htmx on this script's tag) only on pages that use it, added once the page has
-  // loaded: htmx then starts at once. Before that, and without it, links and forms work as usual.
-  var htmxSource = document.currentScript && document.currentScript.dataset.htmx;
-  var HTMX_ATTRIBUTES = "[hx-get], [hx-post], [hx-put], [hx-patch], [hx-delete], [hx-boost], " +
-    "[data-hx-get], [data-hx-post], [data-hx-put], [data-hx-patch], [data-hx-delete], [data-hx-boost]";
-  function loadHtmx() {
-    if (!htmxSource || window.htmx || !document.querySelector(HTMX_ATTRIBUTES)) return;
-    var script = document.createElement("script");
-    script.src = htmxSource;
-    document.head.appendChild(script);
-  }
-  if (document.readyState === "complete") loadHtmx(); else window.addEventListener("load", loadHtmx);
 
   function sync(list) {
     var items = list.querySelectorAll("[data-order-item]");

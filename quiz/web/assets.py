@@ -4,6 +4,8 @@
 taken from the file's content: a changed file gets a new URL, so the old one can be cached
 for a year as immutable. A request for the plain name, or for a hash that is no longer
 current (a page cached before a deploy), gets the current file with `no-cache`.
+A script tag marked `data-if-used` (htmx, in base.html) is left out of a page whose HTML
+has no htmx attribute, so pages that do not use htmx do not download it.
 Responses (pages and static files) are compressed with zstd, brotli or gzip, whichever the
 browser accepts (Flask-Compress).
 """
@@ -26,6 +28,9 @@ HASH_LENGTH = 12
 _FINGERPRINTED = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{%d})(?P<ext>\.[A-Za-z0-9]+)$" % HASH_LENGTH)
 
 compress = Compress()
+# <script … data-if-used></script>, and an htmx attribute (in text, a quote would be escaped)
+_IF_USED_SCRIPT = re.compile(rb'[ \t]*<script [^>]*\bdata-if-used\b[^>]*></script>\n?')
+_HTMX_ATTRIBUTE = re.compile(rb'\s(?:data-)?hx-(?:get|post|put|patch|delete|boost)="')
 
 
 def fingerprinted_name(filename: str, digest: str) -> str:
@@ -102,9 +107,22 @@ def serve_static(filename: str) -> Response:
     return response
 
 
+def drop_unused_scripts(response: Response) -> Response:
+    """Leave the `data-if-used` script (htmx) out of an HTML page that has no htmx attribute."""
+    if response.mimetype != "text/html" or response.direct_passthrough or response.is_streamed:
+        return response
+    html = response.get_data()
+    if not _HTMX_ATTRIBUTE.search(html):
+        stripped = _IF_USED_SCRIPT.sub(b"", html)
+        if stripped != html:
+            response.set_data(stripped)
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.extensions["fingerprints"] = Fingerprints()
     app.url_defaults(_fingerprint_url)
     app.view_functions["static"] = serve_static
     app.config.setdefault("COMPRESS_ALGORITHM", ["zstd", "br", "gzip"])
     compress.init_app(app)
+    app.after_request(drop_unused_scripts)  # registered after compression, so it runs before it

@@ -10,9 +10,11 @@ from flask.testing import FlaskClient
 
 from quiz.web.assets import fingerprinted_name
 
+from ..conftest import csrf_from
+
 from .test_quiz import banks  # noqa: F401  (a fixture: the example bank, so the catalog has content)
 
-ASSET_URL = re.compile(r'(?:href|src|data-htmx)="(/static/[^"]+)"')
+ASSET_URL = re.compile(r'(?:href|src)="(/static/[^"]+)"')
 
 
 def fetch(client: FlaskClient, url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
@@ -21,8 +23,8 @@ def fetch(client: FlaskClient, url: str, **headers: str) -> tuple[int, dict[str,
         return response.status_code, dict(response.headers), response.get_data()
 
 
-def test_pages_link_static_files_by_content_hash(client: FlaskClient) -> None:
-    html = client.get("/").get_data(as_text=True)
+def test_pages_link_static_files_by_content_hash(client: FlaskClient, banks: None) -> None:
+    html = client.get("/banks/examples").get_data(as_text=True)
     urls = ASSET_URL.findall(html)
     assert any(re.fullmatch(r"/static/app\.[0-9a-f]{12}\.css", u) for u in urls), urls
     assert any(re.fullmatch(r"/static/quiz\.[0-9a-f]{12}\.js", u) for u in urls), urls
@@ -31,6 +33,18 @@ def test_pages_link_static_files_by_content_hash(client: FlaskClient) -> None:
         status, headers, _ = fetch(client, url)
         assert status == 200, url
         assert headers["Cache-Control"] == "public, max-age=31536000, immutable", url
+
+
+def test_htmx_is_left_out_of_pages_that_do_not_use_it(client: FlaskClient, banks: None) -> None:
+    catalog = client.get("/").get_data(as_text=True)
+    assert 'hx-post="' not in catalog and 'hx-get="' not in catalog
+    assert "/static/vendor/htmx" not in catalog
+    assert 'src="/static/quiz.' in catalog  # the app's own script stays
+    bank = client.get("/banks/examples").get_data(as_text=True)
+    assert 'hx-post="' in bank and re.search(r'<script src="/static/vendor/htmx-[^"]+" defer data-if-used>', bank)
+    fragment = client.post("/banks/examples/study", headers={"HX-Request": "true"},
+                           data={"csrf_token": csrf_from(bank)})
+    assert fragment.status_code == 200  # fragments (no script tag) are left as they are
 
 
 def test_a_plain_or_stale_name_gets_the_current_file_revalidated(client: FlaskClient) -> None:
