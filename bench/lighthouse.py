@@ -15,7 +15,7 @@ bench/results/lighthouse.jsonl, the full reports to bench/results/lighthouse-PAG
      "best-practices": …, "transfer_bytes": …, "fcp_ms": …, "lcp_ms": …, "tbt_ms": …, "cls": …,
      "failing": [audits below full marks that count in a category]}
 
-    python bench/lighthouse.py [--pages home,quiz] [--runs 3]
+    python bench/lighthouse.py [--pages home,quiz] [--runs 3] [--quiz-type order]
 """
 from __future__ import annotations
 
@@ -69,12 +69,12 @@ class Visitor:
         with self.opener.open(self.base + path, timeout=30) as response:
             return response.geturl(), response.read().decode()
 
-    def post(self, path: str, form_page: str, data: dict[str, str]) -> tuple[str, str]:
+    def post(self, path: str, form_page: str, data: dict[str, Any]) -> tuple[str, str]:
         """POST a form found on form_page (its CSRF token included); follows the redirect."""
         _, html = self.get(form_page)
         match = CSRF_RE.search(html)
         assert match, f"no CSRF token on {form_page}"
-        body = urllib.parse.urlencode({**data, "csrf_token": match.group(1)}).encode()
+        body = urllib.parse.urlencode({**data, "csrf_token": match.group(1)}, doseq=True).encode()
         with self.opener.open(self.base + path, data=body, timeout=30) as response:
             return response.geturl(), response.read().decode()
 
@@ -82,17 +82,23 @@ class Visitor:
         return "; ".join(f"{c.name}={c.value}" for c in self.jar)
 
 
-def prepare(base: str) -> tuple[dict[str, str], str]:
-    """The pages to measure (name -> path) and the Cookie header of a learner in the middle of things."""
+def prepare(base: str, quiz_type: str | None) -> tuple[dict[str, str], str, str]:
+    """The pages to measure (name -> path), the Cookie header of a learner in the middle of things,
+    and the type of the quiz question measured (a quick quiz starts with a random one)."""
     visitor = Visitor(base)
     visitor.post("/auth/register", "/auth/register", {"email": EMAIL, "password": PASSWORD, "confirm": PASSWORD})
-    quiz_url, quiz_html = visitor.post("/quiz/quick", "/banks/examples", {"bank": "examples"})
+    if quiz_type:
+        quiz_url, quiz_html = visitor.post("/quiz/new", "/quiz/new", {
+            "banks": ["examples"], "types": [quiz_type], "count": "1", "mode": "practice"})
+    else:
+        quiz_url, quiz_html = visitor.post("/quiz/quick", "/banks/examples", {"bank": "examples"})
     assert "/q/" in quiz_url and "quiz-item" in quiz_html, quiz_url
     _, study_html = visitor.get("/study")
     assert 'id="study-card"' in study_html or "data-study" in study_html, "no flashcard on /study"
     pages = {"home": "/", "catalog": "/banks/examples", "quiz": urllib.parse.urlsplit(quiz_url).path,
              "study": "/study", "progress": "/progress"}
-    return pages, visitor.cookie_header()
+    question_type = re.search(r'class="quiz-item quiz-item-(\w+)', quiz_html)
+    return pages, visitor.cookie_header(), question_type.group(1) if question_type else "?"
 
 
 def audit(url: str, cookie: str, report_path: Path) -> dict[str, Any]:
@@ -125,6 +131,7 @@ def audit(url: str, cookie: str, report_path: Path) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", help="comma-separated page names (default: all)")
+    parser.add_argument("--quiz-type", help="measure a question of this type (default: a quick quiz's first)")
     parser.add_argument("--runs", type=int, default=3,
                         help="Lighthouse runs per page; the line is the run with the median performance")
     args = parser.parse_args()
@@ -139,14 +146,15 @@ def main() -> None:
             subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", *command], cwd=ROOT, env=env, check=True,
                            stdout=sys.stderr, stderr=sys.stderr)
         server = Server(database_url, RESULTS / "gunicorn-lighthouse.log")
-        pages, cookie = prepare(server.url)
+        pages, cookie, question_type = prepare(server.url, args.quiz_type)
         wanted = args.pages.split(",") if args.pages else list(pages)
         lines = []
         for name in wanted:
             log(f"lighthouse: {name} ({pages[name]})")
             runs = sorted((audit(server.url + pages[name], cookie, RESULTS / f"lighthouse-{name}-{run}.json")
                            for run in range(args.runs)), key=lambda r: r["performance"])
-            result = {"bench": "lighthouse", "page": name, "path": pages[name], "runs": args.runs,
+            result = {"bench": "lighthouse", "page": name, "path": pages[name],
+                      **({"question_type": question_type} if name == "quiz" else {}), "runs": args.runs,
                       "performance_runs": [r["performance"] for r in runs], **runs[len(runs) // 2]}
             line = json.dumps(result)
             print(line, flush=True)

@@ -38,7 +38,8 @@
     live.setAttribute("aria-live", "polite");
     list.parentNode.insertBefore(live, list.nextSibling);
     var hint = list.parentNode.querySelector(".hint");
-    if (hint) hint.textContent = "Drag the events, or use Move up / Move down, until the earliest is first.";
+    // No longer than the text it replaces, so that nothing below moves (layout shift).
+    if (hint) hint.textContent = "Drag or move the events: earliest first.";
     // Start from the order the selects describe.
     var items = Array.prototype.slice.call(list.querySelectorAll("[data-order-item]"));
     items.sort(function (a, b) { return a.querySelector("select").value - b.querySelector("select").value; });
