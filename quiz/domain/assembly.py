@@ -12,9 +12,16 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
 from .answers import normalize
+
+
+@lru_cache(maxsize=8192)
+def _normalized(text: str) -> str:
+    """`normalize`, remembered: the same bank texts come back at every quiz start."""
+    return normalize(text)
 
 
 def _strings(value: Any) -> Iterable[str]:
@@ -42,8 +49,8 @@ class Candidate:
            answers: Iterable[str]) -> "Candidate":
         """A candidate from a question's prompt, explanation, answer data and the answer texts it
         asks for (its type's `answer_texts`)."""
-        answers = frozenset(n for n in (normalize(a) for a in answers) if n)
-        shows = tuple(f" {n} " for n in (normalize(t) for t in (prompt, explanation, *_strings(data))) if n)
+        answers = frozenset(n for n in (_normalized(a) for a in answers) if n)
+        shows = tuple(f" {n} " for n in (_normalized(t) for t in (prompt, explanation, *_strings(data))) if n)
         return cls(question_id, answers, shows)
 
 
