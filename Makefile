@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install install-test check-banks serve-prod clean bench bench-profile
+.PHONY: run test install install-test check-banks serve-prod clean bench bench-profile bench-lighthouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,9 +51,16 @@ serve-prod: install
 ## JSON lines on stdout and in bench/results/latest.jsonl; BENCH_ARGS="--db sqlite --rebuild" etc.
 ## Only the bank check/sync lines (about a minute): make bench BENCH_ARGS="--bench banks"
 ## (stdout carries only the JSON lines: installing and progress go to stderr)
+## then Lighthouse on the main pages (bench/lighthouse.py; LIGHTHOUSE_ARGS="--pages home,quiz --runs 1")
 bench:
 	@$(MAKE) --no-print-directory install >&2
 	@$(BIN)/python bench/run.py $(BENCH_ARGS)
+	@$(BIN)/python bench/lighthouse.py $(LIGHTHOUSE_ARGS)
+
+## make bench-lighthouse: only the Lighthouse scores (installs lighthouse with npm into bench/node_modules)
+bench-lighthouse:
+	@$(MAKE) --no-print-directory install >&2
+	@$(BIN)/python bench/lighthouse.py $(LIGHTHOUSE_ARGS)
 
 $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[bench]'

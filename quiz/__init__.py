@@ -21,11 +21,13 @@ def create_app(config: Config | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     from . import cli, database
-    from .web import account, auth, catalog, classes, errors, inputs, insights, progress, quiz as quiz_web, security, study
+    from .web import (account, assets, auth, catalog, classes, errors, inputs, insights, progress, quiz as quiz_web,
+                      security, study)
 
     database.init_app(app)
     inputs.init_app(app)  # before the blueprints: their <int:…> use its converter
     security.init_app(app)
+    assets.init_app(app)
     auth.init_app(app)
     catalog.init_app(app)
     account.init_app(app)

@@ -1,6 +1,7 @@
 // Progressive enhancement for "order" questions: drag and drop (mouse) and
 // Move up / Move down buttons (keyboard, touch). Without this script the numbered
-// selects do the job; with it they are kept in sync and hidden.
+// selects do the job; with it they are kept in sync and hidden. Also: focus after
+// htmx swaps, and the countdown of timed quizzes.
 (function () {
   "use strict";
 
@@ -37,7 +38,8 @@
     live.setAttribute("aria-live", "polite");
     list.parentNode.insertBefore(live, list.nextSibling);
     var hint = list.parentNode.querySelector(".hint");
-    if (hint) hint.textContent = "Drag the events, or use Move up / Move down, until the earliest is first.";
+    // No longer than the text it replaces, so that nothing below moves (layout shift).
+    if (hint) hint.textContent = "Drag or move the events: earliest first.";
     // Start from the order the selects describe.
     var items = Array.prototype.slice.call(list.querySelectorAll("[data-order-item]"));
     items.sort(function (a, b) { return a.querySelector("select").value - b.querySelector("select").value; });
@@ -114,18 +116,26 @@
     if (target) target.focus();
   }
 
-  // A live countdown for timed quizzes (the server enforces the limit either way).
+  // A live countdown for timed quizzes. The server enforces the limit either way; when the
+  // countdown reaches zero the form is disabled and the browser goes to the results page,
+  // where the server ends the quiz and says that time is up.
   var timer = null;
+  function timeIsUp(element) {
+    element.textContent = "Time is up — ending the quiz";
+    document.querySelectorAll("#quiz-step input, #quiz-step select, #quiz-step textarea, #quiz-step button")
+      .forEach(function (control) { control.disabled = true; });
+    window.location.assign(element.dataset.resultsUrl);
+  }
   function startCountdown() {
     var element = document.querySelector("[data-seconds-left]");
     if (timer) clearInterval(timer);
     if (!element) return;
     var deadline = Date.now() + Number(element.dataset.secondsLeft) * 1000;
     function tick() {
-      var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+      var left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
       var text = "Time left: " + Math.floor(left / 60) + " min " + String(left % 60).padStart(2, "0") + " s";
+      if (left === 0) { clearInterval(timer); timeIsUp(element); return; }
       if (element.textContent !== text) element.textContent = text;
-      if (left === 0) { clearInterval(timer); element.textContent = "Time is up"; }
     }
     tick();
     timer = setInterval(tick, 1000);

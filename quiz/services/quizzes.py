@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..domain import assembly
 from ..domain.classroom import answers_visible as _answers_visible
 from ..domain.question_types import QUESTION_TYPES, Form, Grade, Shown, Unreadable, grade
 from ..extensions import db
@@ -17,6 +18,7 @@ from . import studying
 
 MODES = ("practice", "test")
 DEFAULT_COUNT = 10
+TIME_UP_MESSAGE = "Time is up: the quiz ended at its time limit. Questions left unanswered count 0."
 
 
 class QuizError(Exception):
@@ -47,11 +49,13 @@ class QuizRequest:
     count: int = DEFAULT_COUNT
     mode: str = "practice"
     time_limit_minutes: int | None = None
+    time_limit_seconds: int | None = None  # a finer limit (tests); when set it replaces the minutes
     question_ids: list[str] | None = None  # a retry names its questions
 
 
-def _candidates(request: QuizRequest) -> list[str]:
-    query = (select(Question.id).join(Bank)
+def _candidates(request: QuizRequest) -> list[assembly.Candidate]:
+    """The questions the request selects, as quiz assembly sees them."""
+    query = (select(Question.id, Question.type, Question.prompt, Question.explanation, Question.data).join(Bank)
              .where(Question.retired_at.is_(None), Bank.retired_at.is_(None))
              .order_by(Question.bank_id, Question.position))
     if request.question_ids is not None:
@@ -63,7 +67,9 @@ def _candidates(request: QuizRequest) -> list[str]:
     if request.tags:
         query = query.where(Question.id.in_(
             select(QuestionTag.question_id).where(QuestionTag.tag.in_(request.tags))))
-    return list(db.session.scalars(query))
+    return [assembly.Candidate.of(row.id, row.prompt, row.explanation, row.data,
+                                  QUESTION_TYPES[row.type].named_answers(row.data))
+            for row in db.session.execute(query)]
 
 
 def _title(request: QuizRequest) -> str:
@@ -74,18 +80,30 @@ def _title(request: QuizRequest) -> str:
     return title
 
 
+def _deadline(request: QuizRequest, now: datetime) -> datetime | None:
+    if request.time_limit_seconds:
+        return now + timedelta(seconds=request.time_limit_seconds)
+    if request.time_limit_minutes:
+        return now + timedelta(minutes=request.time_limit_minutes)
+    return None
+
+
 def start_quiz(user: User, request: QuizRequest, now: datetime, rng: random.Random) -> Attempt:
-    """A new attempt with up to `count` questions drawn at random from the selection."""
+    """A new attempt with up to `count` questions drawn at random from the selection, ordered so that
+    no question's prompt, options or explanation gives away a later one's answer."""
     if request.mode not in MODES:
         raise QuizError("Choose practice or test mode.")
     candidates = _candidates(request)
     if not candidates:
         raise QuizError("No questions match this choice of banks, tags and types. Widen the selection.")
-    chosen = rng.sample(candidates, min(max(request.count, 1), len(candidates)))
+    if request.question_ids is not None:  # a retry keeps every question it names
+        chosen = assembly.order_all(candidates, rng)
+    else:  # no question shown before one it gives away
+        chosen = assembly.choose(candidates, max(request.count, 1), rng)
     attempt = Attempt(
         user_id=user.id, mode=request.mode, title=_title(request), question_ids=chosen,
         seed=rng.randrange(2**31), started_at=now,
-        deadline_at=now + timedelta(minutes=request.time_limit_minutes) if request.time_limit_minutes else None,
+        deadline_at=_deadline(request, now),
         settings={"bank_ids": request.bank_ids, "tags": request.tags, "types": request.types,
                   "count": request.count, "time_limit_minutes": request.time_limit_minutes},
     )
@@ -128,7 +146,21 @@ def next_position(attempt: Attempt) -> int | None:
 
 
 def is_over(attempt: Attempt, now: datetime) -> bool:
-    return attempt.finished_at is not None or (attempt.deadline_at is not None and now > attempt.deadline_at)
+    """Finished, or past its time limit."""
+    return attempt.finished_at is not None or _time_is_up(attempt, now)
+
+
+def _time_is_up(attempt: Attempt, now: datetime) -> bool:
+    return attempt.deadline_at is not None and now >= attempt.deadline_at
+
+
+def finish_if_time_is_up(attempt: Attempt, now: datetime) -> bool:
+    """End an unfinished attempt whose time limit has passed (at the limit); True when this ended it."""
+    if attempt.finished_at is not None or not _time_is_up(attempt, now):
+        return False
+    assert attempt.deadline_at is not None
+    finish(attempt, attempt.deadline_at)
+    return True
 
 
 def _answered(attempt: Attempt, position: int, now: datetime) -> AttemptAnswer | None:
@@ -139,8 +171,7 @@ def _answered(attempt: Attempt, position: int, now: datetime) -> AttemptAnswer |
     existing = answers_by_question(attempt).get(attempt.question_ids[position])
     if existing is not None:
         return existing
-    if attempt.deadline_at is not None and now > attempt.deadline_at:
-        finish(attempt, now)
+    if finish_if_time_is_up(attempt, now) or (attempt.finished_at is not None and _time_is_up(attempt, now)):
         raise TimeUp("Time is up: this answer arrived after the quiz's time limit and was not counted.")
     if attempt.finished_at is not None:
         raise QuizError("This quiz is finished; answers can no longer be changed.")
@@ -201,11 +232,45 @@ def submit_answer(attempt: Attempt, position: int, response: Any, now: datetime,
     return answer, True
 
 
+@dataclass(frozen=True)
+class Summary:
+    """An attempt's outcome: graded questions right of those scored, and self-assessed flashcards apart."""
+
+    right: int
+    scored: int
+    knew: int
+    self_assessed: int
+
+
+def _self_assessed_ids(attempt: Attempt) -> set[str]:
+    """The attempt's questions that the learner grades themselves (flashcards)."""
+    kinds = {name for name, qtype in QUESTION_TYPES.items() if qtype.self_assessed}
+    return set(db.session.scalars(select(Question.id).where(
+        Question.id.in_(attempt.question_ids), Question.type.in_(kinds))))
+
+
+def summary(attempt: Attempt) -> Summary:
+    """How many scored questions were right, and how many self-assessed cards the learner knew."""
+    cards = _self_assessed_ids(attempt)
+    answers = answers_by_question(attempt)
+    right = sum(1 for qid, a in answers.items() if qid not in cards and a.score >= 0.999)
+    knew = sum(1 for qid, a in answers.items() if qid in cards and a.score >= 0.999)
+    return Summary(right=right, scored=len(attempt.question_ids) - len(cards), knew=knew, self_assessed=len(cards))
+
+
 def _finish(attempt: Attempt, now: datetime) -> None:
+    """Mark the attempt finished and score it: the mean over graded questions, unanswered ones 0.
+
+    Flashcards are graded by the learner ("I knew it"), so they are not part of the score;
+    an attempt of flashcards only has no score.
+    """
     if attempt.finished_at is None:
         attempt.finished_at = now
-    total = len(attempt.question_ids)
-    attempt.score = sum(a.score for a in attempt.answers) / total if total else 0.0
+    cards = _self_assessed_ids(attempt)
+    scored = [qid for qid in attempt.question_ids if qid not in cards]
+    answers = answers_by_question(attempt)
+    attempt.score = (sum(answers[qid].score for qid in scored if qid in answers) / len(scored)
+                     if scored else None)
 
 
 def finish(attempt: Attempt, now: datetime) -> None:

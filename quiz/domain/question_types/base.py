@@ -134,6 +134,8 @@ class QuestionType:
     name: ClassVar[str]
     label: ClassVar[str]
     fields: ClassVar[tuple[str, ...]] = ()
+    # True when the learner grades themselves (a flashcard): it is not counted in a quiz's score.
+    self_assessed: ClassVar[bool] = False
 
     def read(self, f: Fields, prompt: str | None) -> Data:
         """Validate the type's own fields and return its answer data."""
@@ -166,6 +168,11 @@ class QuestionType:
         if isinstance(answer, list):
             return "; ".join(str(a) for a in answer)
         return str(answer)
+
+    def named_answers(self, data: Data) -> tuple[str, ...]:
+        """The answer texts a learner types or picks (accepted variants included): another question
+        that shows one of them gives this one away. None for answers that are not a name."""
+        return ()
 
     def grade(self, data: Data, response: Any) -> Grade:
         """Score a learner's response (in this type's response shape) with feedback; never raises."""

@@ -11,6 +11,7 @@ class Card(QuestionType):
     name = "card"
     label = "Flashcard"
     fields = ("back",)
+    self_assessed = True
 
     def read(self, f: Fields, prompt: str | None) -> Data:
         return {"back": f.text("back")}

@@ -38,6 +38,9 @@ class Mcq(QuestionType):
     def answer(self, data: Data) -> Any:
         return data["answer"]
 
+    def named_answers(self, data: Data) -> tuple[str, ...]:
+        return (data["answer"],)
+
     def extra_export(self, data: Data) -> Data:
         return {"distractors": data["distractors"], "options": [data["answer"], *data["distractors"]]}
 
@@ -80,6 +83,9 @@ class Multi(QuestionType):
 
     def answer(self, data: Data) -> Any:
         return data["answers"]
+
+    def named_answers(self, data: Data) -> tuple[str, ...]:
+        return tuple(data["answers"])
 
     def extra_export(self, data: Data) -> Data:
         return {"distractors": data["distractors"], "options": [*data["answers"], *data["distractors"]]}

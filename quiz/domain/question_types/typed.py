@@ -46,6 +46,9 @@ class Short(QuestionType):
     def answer(self, data: Data) -> Any:
         return data["answer"]
 
+    def named_answers(self, data: Data) -> tuple[str, ...]:
+        return (data["answer"], *data["accept"])
+
     def extra_export(self, data: Data) -> Data:
         return {"accept": data["accept"], "fuzzy": data["fuzzy"]}
 
@@ -257,6 +260,9 @@ class Cloze(QuestionType):
 
     def answer(self, data: Data) -> Any:
         return [g[0] for g in data["gaps"] if g]
+
+    def named_answers(self, data: Data) -> tuple[str, ...]:
+        return tuple(form for gap in data["gaps"] for form in gap)
 
     def display_prompt(self, prompt: str) -> str:
         return CLOZE_GAP.sub("_____", prompt)

@@ -21,6 +21,8 @@ def response_text(response: Any, qtype: str | None = None) -> str:
             return PartialDate.parse(response).human()
         except DateFormatError:
             return response
+    if qtype == "card" and isinstance(response, bool):
+        return "Yes, I knew it" if response else "No, I didn't know it"
     if isinstance(response, bool):
         return "True" if response else "False"
     if isinstance(response, list):

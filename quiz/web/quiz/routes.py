@@ -1,6 +1,7 @@
 """Quiz pages: start, answer (full page or htmx fragment), results, retry."""
 from __future__ import annotations
 
+import math
 import random
 from typing import Any
 
@@ -75,9 +76,22 @@ def quick_quiz() -> Response:
     return redirect(url_for("quiz.show_attempt", attempt_id=attempt.id), 303)
 
 
+def _end_if_time_is_up(attempt: Attempt) -> None:
+    """Finish an attempt whose time limit has passed, and say so on the next page."""
+    if quizzes.finish_if_time_is_up(attempt, utcnow()):
+        flash(quizzes.TIME_UP_MESSAGE, "error")
+
+
+def _to_results(attempt: Attempt) -> Response:
+    """To the results page: a redirect, or for htmx a full-page navigation (never a page inside the step)."""
+    url = url_for("quiz.show_results", attempt_id=attempt.id)
+    return _htmx_redirect(url) if _is_htmx() else redirect(url, 303)
+
+
 @bp.route("/<int:attempt_id>")
 def show_attempt(attempt_id: int) -> Response:
     attempt = _own_attempt(attempt_id)
+    _end_if_time_is_up(attempt)
     position = quizzes.next_position(attempt)
     if position is None or quizzes.is_over(attempt, utcnow()):
         return redirect(url_for("quiz.show_results", attempt_id=attempt.id), 303)
@@ -104,7 +118,8 @@ def _step_context(attempt: Attempt, position: int, problem: quizzes.AnswerUnread
         "types": QUESTION_TYPES, "over": over and upcoming is not None,
         "error": str(problem) if problem else None, "error_field": problem.field if problem else None,
         "sent": sent or {},
-        "seconds_left": int((attempt.deadline_at - now).total_seconds()) if attempt.deadline_at else None,
+        # rounded up, so that a countdown in the page never ends before the server's limit
+        "seconds_left": math.ceil((attempt.deadline_at - now).total_seconds()) if attempt.deadline_at else None,
         "action_form": ActionForm(),
         "reveal": (request.args.get("reveal") == "1" or problem is not None) and item is not None
                   and item_position == position,
@@ -117,7 +132,8 @@ def show_item(attempt_id: int, position: int) -> str | Response:
     if not 0 <= position < len(attempt.question_ids):
         abort(404)
     if quizzes.is_over(attempt, utcnow()):
-        return redirect(url_for("quiz.show_results", attempt_id=attempt.id), 303)
+        _end_if_time_is_up(attempt)
+        return _to_results(attempt)
     context = _step_context(attempt, position)
     if context["saved"] and attempt.mode == "test":
         return redirect(url_for("quiz.show_attempt", attempt_id=attempt.id), 303)
@@ -138,9 +154,7 @@ def answer_item(attempt_id: int, position: int) -> str | tuple[str, int] | Respo
         return render_template("quiz/_step.html" if _is_htmx() else "quiz/item.html", **context), 422
     except quizzes.TimeUp as exc:
         flash(str(exc), "error")
-        if _is_htmx():
-            return render_template("quiz/_time_up.html", attempt=attempt, message=str(exc)), 200
-        return redirect(url_for("quiz.show_results", attempt_id=attempt.id), 303)
+        return _to_results(attempt)
     except quizzes.QuizError as exc:
         flash(str(exc), "error")
         return redirect(url_for("quiz.show_results", attempt_id=attempt.id), 303)
@@ -176,11 +190,12 @@ def show_results(attempt_id: int) -> str | Response:
     if attempt.finished_at is None:
         if not quizzes.is_over(attempt, now):
             return redirect(url_for("quiz.show_attempt", attempt_id=attempt.id), 303)
-        quizzes.finish(attempt, now)
+        _end_if_time_is_up(attempt)
     answers = quizzes.answers_by_question(attempt)
     questions = quizzes.questions_of(attempt)
     return render_template("quiz/results.html", attempt=attempt, questions=questions, answers=answers,
                            types=QUESTION_TYPES, missed=quizzes.missed_question_ids(attempt),
+                           summary=quizzes.summary(attempt),
                            action_form=ActionForm(), answers_shown=quizzes.answers_visible(attempt, now))
 
 
