@@ -175,7 +175,7 @@ def start_attempt(user: User, assignment: Assignment, now: datetime, rng: random
         drawn = set(rng.sample(candidates, min(assignment.count, len(candidates))))
         ids = [qid for qid in candidates if qid in drawn]
     if assignment.shuffle:
-        ids = rng.sample(ids, len(ids))
+        ids = quizzes.shuffled_without_giveaways(ids, rng)
     deadline = now + timedelta(minutes=assignment.time_limit_minutes) if assignment.time_limit_minutes else None
     if assignment.late_policy == "refuse" and assignment.due_at is not None:
         deadline = min(deadline, assignment.due_at) if deadline else assignment.due_at

@@ -320,7 +320,13 @@ def quiz_options() -> dict[str, list[str]]:
 
 def candidate_ids(request: QuizRequest) -> list[str]:
     """Ids of the active questions a quiz request selects, in bank order."""
-    return _candidates(request)
+    return [candidate.id for candidate in _candidates(request)]
+
+
+def shuffled_without_giveaways(question_ids: list[str], rng: random.Random) -> list[str]:
+    """These questions in a random order in which none gives away a later one's answer (as a
+    quiz is assembled), every question kept."""
+    return assembly.order_all(_candidates(QuizRequest(bank_ids=[], tags=[], types=[], question_ids=list(question_ids))), rng)
 
 
 def answers_visible(attempt: Attempt, now: datetime) -> bool:
