@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -9,7 +10,7 @@ from werkzeug import Response
 from wtforms.fields.choices import SelectChoice
 
 from ...domain.question_types import QUESTION_TYPES
-from ...models import Attempt
+from ...models import Attempt, AttemptAnswer
 from ...models.types import utcnow
 from ...services import catalog, quizzes
 from ..auth.forms import ActionForm
@@ -173,9 +174,18 @@ def show_results(attempt_id: int) -> str | Response:
         quizzes.finish(attempt, now)
     answers = quizzes.answers_by_question(attempt)
     questions = quizzes.questions_of(attempt)
+    tally = Counter({"right": 0, "partial": 0, "wrong": 0, "unanswered": 0})
+    tally.update(_outcome(answers.get(q.id)) for q in questions)
     return render_template("quiz/results.html", attempt=attempt, questions=questions, answers=answers,
                            types=QUESTION_TYPES, missed=quizzes.missed_question_ids(attempt),
-                           action_form=ActionForm())
+                           action_form=ActionForm(), tally=tally, outcome_of=_outcome)
+
+
+def _outcome(answer: AttemptAnswer | None) -> str:
+    """right, partial, wrong or unanswered: how the results page files one question."""
+    if answer is None:
+        return "unanswered"
+    return "right" if answer.score >= 0.999 else ("partial" if answer.score > 0 else "wrong")
 
 
 @bp.route("/<int:attempt_id>/retry", methods=["POST"])
