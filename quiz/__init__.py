@@ -17,7 +17,7 @@ def create_app(config: Config | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from . import cli, database
-    from .web import account, auth, catalog, errors, progress, quiz as quiz_web, security, study
+    from .web import account, auth, catalog, errors, progress, quiz as quiz_web, security, study, styleguide
 
     database.init_app(app)
     security.init_app(app)
@@ -27,6 +27,7 @@ def create_app(config: Config | None = None) -> Flask:
     quiz_web.init_app(app)
     study.init_app(app)
     progress.init_app(app)
+    styleguide.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app

@@ -297,3 +297,34 @@ def test_every_page_has_a_plain_title(client: FlaskClient, banks: None, auth: Au
     html = page(client, url)
     title = html.split("<title>", 1)[1].split("</title>", 1)[0]
     assert "<" not in title and title.endswith(" · Cairn") and len(title) < 120, title
+
+
+def test_styleguide_is_for_admins_only(client: FlaskClient, auth: AuthActions,
+                                       create_user: Callable[..., User]) -> None:
+    assert client.get("/styleguide").status_code == 404  # a visitor
+    for email, role in (("learner@example.org", "learner"), ("teach@example.org", "instructor")):
+        create_user(email, role=role)
+        auth.login(email)
+        assert client.get("/styleguide").status_code == 404, role
+        auth.logout()
+    create_user("admin@example.org", role="admin")
+    auth.login("admin@example.org")
+    html = page(client, "/styleguide")
+    for component in ("Colour", "Type scale", "Spacing scale", "Buttons", "Form controls", "Cards", "Table",
+                      "Badges", "Alerts", "Progress bars", "Disclosure", "Grade buttons"):
+        assert f">{component}</h2>" in html, component
+    assert "style=" not in html  # swatches are classes: the CSP forbids inline styles
+
+
+def test_grade_buttons_are_named_by_their_visible_text(client: FlaskClient, banks: None) -> None:
+    """Issue 9, edge 14 (axe label-content-name-mismatch): the visible "Again 1 min" was not part of
+    the accessible name "Again: next in 1 min (key 1)". The name now comes from the text itself."""
+    client.post("/study/start", data={"bank": "examples", "csrf_token": csrf_token(client, "/study")})
+    html = page(client, "/study?bank=examples&reveal=1")
+    buttons = re.findall(r'<button type="submit" name="rating"[^>]*>(.*?)</button>', html, re.S)
+    assert len(buttons) == 4
+    for number, (label, inner) in enumerate(zip(("Again", "Hard", "Good", "Easy"), buttons), start=1):
+        text = " ".join(re.sub(r"<[^>]+>", " ", inner).split())
+        visible = " ".join(re.sub(r'<span class="visually-hidden">.*?</span>|<[^>]+>', " ", inner).split())
+        assert visible.startswith(label) and text.startswith(visible) and text.endswith(f"key {number}"), text
+    assert 'aria-label="Again' not in html and 'aria-keyshortcuts="1"' in html
