@@ -163,6 +163,7 @@ def test_study_the_missed_questions_from_the_results(page: Any) -> None:
     page.get_by_role("link", name="Study them as flashcards").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Missed in")
     expect(page.locator("#card-front")).to_be_visible()
+    page.wait_for_load_state("load")  # study.js (the keys) is deferred
     page.keyboard.press("Space")
     expect(page.locator(".grade-buttons")).to_be_visible()
     assert_accessible(page)
@@ -222,7 +223,7 @@ def main_pages(page: Any, admin: tuple[str, str]) -> Iterator[str]:
     yield "home, returning"
     page.goto("/study?bank=examples")
     yield "study card"
-    page.keyboard.press("Space")
+    page.get_by_role("link", name="Show the answer").click()
     page.wait_for_selector(".grade-buttons")
     yield "study answer"
     page.keyboard.press("3")
