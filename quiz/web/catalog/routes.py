@@ -38,7 +38,7 @@ def show_bank(bank_id: str) -> str:
     questions = catalog.bank_questions(bank_id)
     return render_template(
         "catalog/bank.html", summary=summary, questions=questions, shown={q.id for q in chosen.apply(questions)},
-        chosen=chosen, types=QUESTION_TYPES, show_answers=show_answers, form=ActionForm(),
+        chosen=chosen, types=QUESTION_TYPES, show_answers=show_answers,
         studying=bool(user and catalog.is_studying(user, bank_id)))
 
 
