@@ -33,10 +33,10 @@ def answer(page: Any) -> None:
             form.locator(f"input[type={kind}]").first.check()
     for field in form.locator("input[type=text]:visible").all():
         field.fill({"year": "2013", "day": "11", "answer": "3"}.get(field.get_attribute("name") or "", "Serval"))
-    for select in form.locator("select:visible").all():
+    for select in form.locator("select:not(.order-select)").all():
         select.select_option(index=1)
     before = page.locator(".quiz-progress").inner_text()
-    form.locator("button[type=submit]").click()
+    form.locator(".item-actions button[type=submit]").click()
     page.wait_for_function("(b) => document.querySelector('.quiz-progress').innerText !== b", arg=before)
 
 
