@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Mapping
+from typing import Collection, Mapping
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -71,11 +71,11 @@ class QuestionFilter:
     difficulty: str = ""
 
     @classmethod
-    def from_args(cls, args: Mapping[str, str], summary: BankSummary) -> "QuestionFilter":
+    def from_args(cls, args: Mapping[str, str], summary: BankSummary) -> QuestionFilter:
         """Keep only values the bank has; the search text is trimmed to 200 characters."""
-        def known(name: str, allowed: object) -> str:
+        def known(name: str, allowed: Collection[str]) -> str:
             value = (args.get(name) or "").strip()
-            return value if value in allowed else ""  # type: ignore[operator]
+            return value if value in allowed else ""
         return cls(text=" ".join((args.get("q") or "").split())[:200], type=known("type", summary.by_type),
                    tag=known("tag", summary.by_tag), difficulty=known("difficulty", DIFFICULTIES))
 

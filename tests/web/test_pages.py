@@ -1,8 +1,8 @@
 """Pages, roles, CSRF, guests and security headers, through the test client."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 import re
+from datetime import datetime, timezone
 from typing import Callable
 
 import pytest

@@ -3,16 +3,26 @@ two follow-ups: retry the missed ones, study them as flashcards."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import escape
 
 from quiz.models import Question
+from quiz.services.banks import sync_banks
 
 from ..conftest import AuthActions, csrf_token
-from .test_quiz import attempt_state, banks, right_form, start  # noqa: F401 (banks is a fixture)
+from ..services.test_bank_sync import EXAMPLES
+from .test_quiz import attempt_state, right_form, start
+
+
+@pytest.fixture
+def banks(app: Flask) -> None:
+    with app.app_context():
+        sync_banks([EXAMPLES], datetime.now(timezone.utc))
 
 
 def wrong_form(question: Question) -> dict[str, Any]:
