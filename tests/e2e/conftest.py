@@ -195,3 +195,11 @@ def assert_accessible(page: Any) -> None:
             lines.append(f"  - [{scheme}] {v['id']} ({v['impact']}): {v.get('help', '')}; "
                          f"{len(v.get('nodes', []))} node(s), first: {targets}")
         pytest.fail("\n".join(lines), pytrace=False)
+
+
+def wait_settled(page: Any) -> None:
+    """Wait until the page has loaded and htmx has finished settling a swap: htmx wires up
+    swapped-in content ~20 ms after the swap, and a key pressed before that follows the
+    plain link or form (a full page load) instead of the htmx request."""
+    page.wait_for_function("() => document.readyState === 'complete' && "
+                           "!document.querySelector('.htmx-added, .htmx-settling, .htmx-request')")

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from quiz.extensions import db
 from quiz.services import accounts
 
-from .conftest import LiveServer, assert_accessible
+from .conftest import LiveServer, assert_accessible, wait_settled
 
 pytestmark = pytest.mark.e2e
 
@@ -163,13 +163,15 @@ def test_study_the_missed_questions_from_the_results(page: Any) -> None:
     page.get_by_role("link", name="Study them as flashcards").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Missed in")
     expect(page.locator("#card-front")).to_be_visible()
-    page.wait_for_load_state("load")  # study.js (the keys) is deferred
+    wait_settled(page)  # study.js (the keys) is deferred
     page.keyboard.press("Space")
     expect(page.locator(".grade-buttons")).to_be_visible()
     assert_accessible(page)
     for _ in range(2):  # the two missed questions, then nothing else
+        wait_settled(page)
         page.keyboard.press("4")
         page.wait_for_function("() => !document.querySelector('.grade-buttons')")
+        wait_settled(page)
         if page.locator("#done-heading").count():
             break
         page.keyboard.press("Space")
@@ -225,6 +227,7 @@ def main_pages(page: Any, admin: tuple[str, str]) -> Iterator[str]:
     yield "study card"
     page.get_by_role("link", name="Show the answer").click()
     page.wait_for_selector(".grade-buttons")
+    wait_settled(page)
     yield "study answer"
     page.keyboard.press("3")
     page.wait_for_function("() => !document.querySelector('.grade-buttons')")
