@@ -8,6 +8,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import ROOT, Config
 
+APP_NAME = "Cairn"  # the product's name, in every page title and the header
+
 
 def create_app(config: Config | None = None) -> Flask:
     """Build the app: extensions, blueprints, CLI, error pages and headers."""
@@ -15,6 +17,7 @@ def create_app(config: Config | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
                 instance_path=str(Path(config.INSTANCE_PATH).resolve()))
     app.config.from_object(config)
+    app.jinja_env.globals["app_name"] = APP_NAME
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:  # the client address (rate limits, guests) as the trusted proxies saw it
@@ -22,7 +25,7 @@ def create_app(config: Config | None = None) -> Flask:
 
     from . import cli, database
     from .web import (account, assets, auth, catalog, classes, errors, inputs, insights, progress, quiz as quiz_web,
-                      security, study)
+                      security, study, styleguide)
 
     database.init_app(app)
     inputs.init_app(app)  # before the blueprints: their <int:…> use its converter
@@ -36,6 +39,7 @@ def create_app(config: Config | None = None) -> Flask:
     progress.init_app(app)
     classes.init_app(app)
     insights.init_app(app)
+    styleguide.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app

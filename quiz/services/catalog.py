@@ -4,9 +4,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Collection, Mapping
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
+from ..domain.question_types import QUESTION_TYPES
 from ..extensions import db
 from ..models import Bank, Question, QuestionTag, StudyBank, User
 
@@ -52,7 +55,51 @@ def bank_questions(bank_id: str) -> list[Question]:
     """The active questions of a bank, in file order."""
     return list(db.session.scalars(
         select(Question).where(Question.bank_id == bank_id, Question.retired_at.is_(None))
-        .order_by(Question.position)))
+        .options(selectinload(Question.tags)).order_by(Question.position)))
+
+
+DIFFICULTIES = ("easy", "medium", "hard")
+
+
+@dataclass(frozen=True)
+class QuestionFilter:
+    """A bank page's search and filters, read from its query string (unknown values mean "any")."""
+
+    text: str = ""
+    type: str = ""
+    tag: str = ""
+    difficulty: str = ""
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str], summary: BankSummary) -> QuestionFilter:
+        """Keep only values the bank has; the search text is trimmed to 200 characters."""
+        def known(name: str, allowed: Collection[str]) -> str:
+            value = (args.get(name) or "").strip()
+            return value if value in allowed else ""
+        return cls(text=" ".join((args.get("q") or "").split())[:200], type=known("type", summary.by_type),
+                   tag=known("tag", summary.by_tag), difficulty=known("difficulty", DIFFICULTIES))
+
+    @property
+    def active(self) -> bool:
+        return bool(self.text or self.type or self.tag or self.difficulty)
+
+    def matches(self, question: Question) -> bool:
+        """Whether the question passes every chosen filter; the text is looked for in the prompt,
+        the tags and the question id, ignoring case (never in the answer or the explanation)."""
+        if self.type and question.type != self.type:
+            return False
+        if self.tag and self.tag not in question.tag_names:
+            return False
+        if self.difficulty and question.difficulty != self.difficulty:
+            return False
+        if self.text:
+            prompt = QUESTION_TYPES[question.type].display_prompt(question.prompt)  # cloze gaps blanked
+            haystack = " ".join([prompt, question.id, *question.tag_names]).casefold()
+            return all(word in haystack for word in self.text.casefold().split())
+        return True
+
+    def apply(self, questions: list[Question]) -> list[Question]:
+        return [q for q in questions if self.matches(q)]
 
 
 def study_bank(user: User, bank_id: str, now: datetime) -> bool:

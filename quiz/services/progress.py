@@ -21,10 +21,15 @@ from sqlalchemy import ColumnElement, and_, case, func, literal_column, select
 from ..domain import scheduling
 from ..extensions import db
 from ..models import Attempt, AttemptAnswer, Bank, Card, LearnerSettings, Question, QuestionTag, ReviewLog
-from .studying import get_settings, scheduler_for
+from .studying import Deck, get_settings, next_card, scheduler_for
 
 MATURE_DAYS = 21.0  # a review card is mature once its stability reaches this many days
-MASTERY_RETRIEVABILITY = 0.9  # a question is mastered while its recall probability is at least this
+# Mastered = a mature card (in review, stability ≥ MATURE_DAYS: you would still recall it 90 % of
+# the time three weeks after the last review) whose recall probability is still ≥ 90 % now. A
+# card answered wrongly goes to relearning with a cut stability, and a card seen once in a
+# quiz is still learning: neither counts, so mastery can never run ahead of accuracy the way
+# "recall probability right now" alone did (every card just reviewed is at ~100 %).
+MASTERY_RETRIEVABILITY = 0.9
 HEATMAP_DAYS = 365
 FORECAST_DAYS = 30
 RETENTION_WEEKS = 26
@@ -42,7 +47,7 @@ class GroupProgress:
     learning: int = 0  # learning or relearning
     young: int = 0  # review, stability under MATURE_DAYS
     mature: int = 0  # review, stability of MATURE_DAYS or more
-    mastered: int = 0  # retrievability at least MASTERY_RETRIEVABILITY now
+    mastered: int = 0  # mature and retrievability at least MASTERY_RETRIEVABILITY now
     answers: int = 0  # quiz answers given to the group's questions
     accuracy: float | None = None  # mean score of those answers, 0–1
 
@@ -194,6 +199,13 @@ def _retention_per_week(user_id: int, today: date, zone: ZoneInfo, cutoff: int) 
     return [WeekRetention(monday, *found.get(i, (0, 0))) for i, monday in enumerate(mondays)]
 
 
+def is_mastered(status: str, stability: float | None, state: dict[str, Any] | None, now: datetime,
+                sched: Any) -> bool:
+    """Mature (in review with stability ≥ MATURE_DAYS) and still recalled with probability ≥ 90 % now."""
+    return (status == "review" and (stability or 0.0) >= MATURE_DAYS
+            and scheduling.retrievability(state, now, sched) >= MASTERY_RETRIEVABILITY)
+
+
 def _groups(user_id: int, now: datetime, settings: LearnerSettings) -> tuple[list[GroupProgress], list[GroupProgress]]:
     """A row per bank and per tag in which the learner has a card or a quiz answer."""
     active = and_(Question.retired_at.is_(None), Bank.retired_at.is_(None))
@@ -218,7 +230,7 @@ def _groups(user_id: int, now: datetime, settings: LearnerSettings) -> tuple[lis
         tags_of[question_id].append(name)
     for question_id, bank_id, status, stability, state in cards:
         groups = [bank(bank_id), *(tag(name) for name in tags_of[question_id])]
-        mastered = status != "new" and scheduling.retrievability(state, now, sched) >= MASTERY_RETRIEVABILITY
+        mastered = is_mastered(status, stability, state, now, sched)
         for group in groups:
             group.seen += status != "new"
             group.learning += status in ("learning", "relearning")
@@ -248,3 +260,83 @@ def _groups(user_id: int, now: datetime, settings: LearnerSettings) -> tuple[lis
         tags[name].questions = count
     return (sorted(banks.values(), key=lambda g: (g.title.casefold(), g.key)),
             sorted(tags.values(), key=lambda g: g.key.casefold()))
+
+
+# --- the home page -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Resumable:
+    """An unfinished quiz the learner can go back to."""
+
+    attempt: Attempt
+    answered: int
+    total: int
+
+
+@dataclass
+class Home:
+    """What the home page needs to answer "what should I do now"."""
+
+    due: int  # learning and review cards to study today (within the daily limit)
+    new: int  # new cards available today (within the daily limit)
+    resume: Resumable | None
+    week: list[tuple[date, int]]  # this week's study days, Monday first, with their review counts
+    today: date
+    answers_this_week: int
+    accuracy_this_week: float | None
+    has_history: bool  # any review or quiz answer ever
+
+    @property
+    def reviews_this_week(self) -> int:
+        return sum(count for _day, count in self.week)
+
+    @property
+    def days_this_week(self) -> int:
+        return sum(1 for _day, count in self.week if count)
+
+
+def unfinished_attempt(user_id: int, now: datetime) -> Resumable | None:
+    """The learner's most recent quiz that is neither finished nor out of time, if any."""
+    attempt = db.session.scalar(
+        select(Attempt).where(Attempt.user_id == user_id, Attempt.finished_at.is_(None))
+        .order_by(Attempt.started_at.desc(), Attempt.id.desc()).limit(1))
+    if attempt is None or (attempt.deadline_at is not None and now > attempt.deadline_at):
+        return None
+    answered = db.session.scalar(select(func.count()).select_from(AttemptAnswer)
+                                 .where(AttemptAnswer.attempt_id == attempt.id)) or 0
+    return Resumable(attempt, answered, len(attempt.question_ids))
+
+
+def home(user_id: int, now: datetime) -> Home:
+    """Today's cards, an unfinished quiz and this week's reviews and quiz answers."""
+    settings = get_settings(user_id)
+    zone = ZoneInfo(settings.timezone)
+    today = scheduling.study_date(now, settings.timezone, settings.day_cutoff_hour)
+    monday = today - timedelta(days=today.weekday())
+    days = [monday + timedelta(days=i) for i in range(7)]
+    edges = [scheduling.day_start(d, zone, settings.day_cutoff_hour) for d in days]
+    edges.append(scheduling.day_start(monday + timedelta(days=7), zone, settings.day_cutoff_hour))
+    rows = select(_bucket(ReviewLog.reviewed_at, edges).label("bucket")).where(
+        ReviewLog.user_id == user_id, ReviewLog.undone_at.is_(None),
+        ReviewLog.reviewed_at >= edges[0], ReviewLog.reviewed_at < edges[-1]).subquery()
+    counts = dict(db.session.execute(select(rows.c.bucket, func.count()).group_by(rows.c.bucket)).all())
+    answers, mean = db.session.execute(
+        select(func.count(), func.avg(AttemptAnswer.score)).select_from(AttemptAnswer).join(Attempt)
+        .where(Attempt.user_id == user_id, AttemptAnswer.answered_at >= edges[0])).one()
+    has_history = bool(db.session.scalar(select(ReviewLog.id).where(ReviewLog.user_id == user_id).limit(1))
+                       or db.session.scalar(select(Attempt.id).where(Attempt.user_id == user_id).limit(1)))
+    upcoming = next_card(user_id, Deck(), now) if has_history else None  # the study queue decides "due today"
+    return Home(due=upcoming.counts.learning + upcoming.counts.review if upcoming else 0,
+                new=upcoming.counts.new if upcoming else 0, resume=unfinished_attempt(user_id, now),
+                week=[(day, counts.get(i, 0)) for i, day in enumerate(days)], today=today,
+                answers_this_week=answers or 0, accuracy_this_week=float(mean) if answers else None,
+                has_history=has_history)
+
+
+def reviews_today(user_id: int, now: datetime) -> int:
+    """Flashcard reviews the learner has done in the current study day (for the queue's progress bar)."""
+    settings = get_settings(user_id)
+    start = scheduling.study_day_start(now, settings.timezone, settings.day_cutoff_hour)
+    return db.session.scalar(select(func.count()).select_from(ReviewLog).where(
+        ReviewLog.user_id == user_id, ReviewLog.undone_at.is_(None), ReviewLog.source == "study",
+        ReviewLog.reviewed_at >= start)) or 0

@@ -1,6 +1,6 @@
 """Flashcard study: what to show next, grading (once, version-checked), undo, suspend, bury.
 
-A deck is a bank, a tag, or everything. Every review is one transaction: the card's new
+A deck is a bank, a tag, a list of questions (those missed in a quiz), or everything. Every review is one transaction: the card's new
 state and the review-log entry (with the card as it was before) land together.
 """
 from __future__ import annotations
@@ -36,9 +36,12 @@ class Deck:
 
     bank_id: str | None = None
     tag: str | None = None
+    question_ids: tuple[str, ...] | None = None  # e.g. the questions missed in one quiz
 
     def condition(self) -> Any:
         clauses = [Question.retired_at.is_(None), Bank.retired_at.is_(None)]
+        if self.question_ids is not None:
+            clauses.append(Question.id.in_(self.question_ids))
         if self.bank_id:
             clauses.append(Question.bank_id == self.bank_id)
         if self.tag:

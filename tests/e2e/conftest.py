@@ -139,7 +139,7 @@ def user(live_server: LiveServer) -> Callable[..., tuple[str, str]]:
 
 # --- accessibility -----------------------------------------------------------------
 
-BLOCKING_IMPACTS = ("serious", "critical")
+COLOR_SCHEMES = ("light", "dark")  # every page is checked in both (prefers-color-scheme)
 
 
 def _scripts_run(page: Any) -> bool:
@@ -154,8 +154,8 @@ def _scripts_run(page: Any) -> bool:
     return True
 
 
-def axe_violations(page: Any) -> list[dict[str, Any]]:
-    """axe-core's violations on the current page (all impacts).
+def axe_violations(page: Any, color_scheme: str = "light") -> list[dict[str, Any]]:
+    """axe-core's violations on the current page (all impacts), in a light or dark colour scheme.
 
     axe is injected with page.evaluate (the page's CSP allows only its own scripts, so
     add_script_tag would be refused). On a page whose context has JavaScript disabled
@@ -165,11 +165,15 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     from axe_playwright_python.sync_playwright import Axe
 
     if _scripts_run(page):
-        return list(Axe().run(page).response["violations"])
+        page.emulate_media(color_scheme=color_scheme)
+        try:
+            return list(Axe().run(page).response["violations"])
+        finally:
+            page.emulate_media(color_scheme="light")  # the contexts' default
     url, html = page.url, page.content()
     browser = page.context.browser
     assert browser is not None
-    snapshot = browser.new_context()
+    snapshot = browser.new_context(color_scheme=color_scheme)
     try:
         snapshot.route(lambda u: u == url, lambda route: route.fulfill(
             status=200, content_type="text/html; charset=utf-8", body=html))
@@ -181,12 +185,21 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 
 
 def assert_accessible(page: Any) -> None:
-    """Fail listing every serious or critical axe violation on the current page."""
-    blocking = [v for v in axe_violations(page) if v.get("impact") in BLOCKING_IMPACTS]
+    """Fail listing every axe violation, whatever its impact, on the current page in light
+    and in dark mode."""
+    blocking = [(scheme, v) for scheme in COLOR_SCHEMES for v in axe_violations(page, scheme)]
     if blocking:
-        lines = [f"{len(blocking)} serious/critical accessibility violation(s) on {page.url}:"]
-        for v in blocking:
+        lines = [f"{len(blocking)} accessibility violation(s) on {page.url}:"]
+        for scheme, v in blocking:
             targets = v["nodes"][0]["target"] if v.get("nodes") else []
-            lines.append(f"  - {v['id']} ({v['impact']}): {v.get('help', '')}; "
+            lines.append(f"  - [{scheme}] {v['id']} ({v['impact']}): {v.get('help', '')}; "
                          f"{len(v.get('nodes', []))} node(s), first: {targets}")
         pytest.fail("\n".join(lines), pytrace=False)
+
+
+def wait_settled(page: Any) -> None:
+    """Wait until the page has loaded and htmx has finished settling a swap: htmx wires up
+    swapped-in content ~20 ms after the swap, and a key pressed before that follows the
+    plain link or form (a full page load) instead of the htmx request."""
+    page.wait_for_function("() => document.readyState === 'complete' && "
+                           "!document.querySelector('.htmx-added, .htmx-settling, .htmx-request')")

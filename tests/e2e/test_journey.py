@@ -38,8 +38,8 @@ def test_register_logout_login_and_study_a_bank(page: Any, live_server: LiveServ
     email, password = f"journey-{uuid.uuid4().hex[:8]}@example.org", "a long enough password"
 
     # The catalog, as a visitor.
-    page.goto("/")
-    expect(page).to_have_title(re.compile("^Catalog"))
+    page.goto("/banks")
+    expect(page).to_have_title(re.compile("^Question banks"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Question banks")
     expect(page.get_by_role("link", name=BANK_TITLE)).to_be_visible()
     assert_accessible(page)
@@ -98,9 +98,10 @@ def test_register_logout_login_and_study_a_bank(page: Any, live_server: LiveServ
     expect(page.get_by_text("Which central Malian town did jihadist fighters overrun")).to_be_visible()
     assert_accessible(page)
 
-    # Study it, then find it on the account page.
-    page.get_by_role("button", name="Study this bank").click()
-    expect(page.get_by_role("status")).to_contain_text("Added to your study list.")
+    # Study it: its first flashcard opens; then find the bank on the account page.
+    page.get_by_role("button", name="Study as flashcards").click()
+    expect(page).to_have_url(_path(live_server, "/study"))
+    expect(page.locator("#card-front")).to_be_visible()
     assert_accessible(page)
     _header(page).get_by_role("link", name="Account").click()
     expect(page).to_have_url(_path(live_server, "/account"))
@@ -161,20 +162,20 @@ def test_keyboard_only_login_and_study(page: Any, live_server: LiveServer,
     expect(page).to_have_url(_path(live_server, "/"))
     expect(_header(page).get_by_role("button", name="Log out")).to_be_visible()
 
-    # Tab to the bank, Enter; Tab to "Study this bank", Enter.
+    # Tab to the bank, Enter; Tab to "Study as flashcards", Enter: the first card shows.
     _tab_to(page, lambda a: a["tag"] == "a" and a["text"] == BANK_TITLE, "the bank's link")
     page.keyboard.press("Enter")
     expect(page).to_have_url(_path(live_server, BANK_PATH))
-    active = _tab_to(page, lambda a: a["tag"] == "button" and a["text"] == "Study this bank",
-                     "the “Study this bank” button")
+    active = _tab_to(page, lambda a: a["tag"] == "button" and a["text"] == "Study as flashcards",
+                     "the “Study as flashcards” button")
     assert active["outline"] != "none", "the focused button has no visible focus outline"
     page.keyboard.press("Enter")
-    expect(page.get_by_role("status")).to_contain_text("Added to your study list.")
+    expect(page.locator("#card-front")).to_be_visible()
 
 
 # --- without JavaScript, and with htmx ----------------------------------------------
 
-def test_study_button_works_without_javascript(browser: Any, live_server: LiveServer) -> None:
+def test_study_as_flashcards_works_without_javascript(browser: Any, live_server: LiveServer) -> None:
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     try:
         page = context.new_page()
@@ -184,49 +185,21 @@ def test_study_button_works_without_javascript(browser: Any, live_server: LiveSe
         expect(page.get_by_role("heading", level=1)).to_have_text(BANK_TITLE)
 
         with page.expect_navigation():
-            page.get_by_role("button", name="Study this bank").click()
+            page.get_by_role("button", name="Study as flashcards").click()
 
         assert posts == [(live_server(f"{BANK_PATH}/study"), 303)], posts
-        expect(page).to_have_url(_path(live_server, BANK_PATH))
-        expect(page.locator(".flashes")).to_contain_text("Added to your study list.")
-        expect(page.locator("#study-action")).to_contain_text("This bank is on your study list.")
-        expect(page.get_by_role("button", name="Study this bank")).to_have_count(0)
+        expect(page).to_have_url(_path(live_server, "/study"))
+        expect(page.locator("#card-front")).to_be_visible()
         assert_accessible(page)
 
         # The visitor became a guest, who has the bank on their list.
+        page.goto(BANK_PATH)
+        expect(page.locator("#study-action + .more")).to_contain_text("On your study list")
         _header(page).get_by_role("link", name="Guest").click()
         expect(page.locator("ul.study-list").get_by_role("link", name=BANK_TITLE)).to_be_visible()
         assert_accessible(page)
     finally:
         context.close()
-
-
-def test_study_button_swaps_in_place_with_htmx(page: Any, live_server: LiveServer) -> None:
-    navigations: list[str] = []
-    page.goto(BANK_PATH)
-    page.wait_for_function("() => typeof window.htmx === 'object'")
-    page.on("framenavigated", lambda frame: navigations.append(frame.url) if frame == page.main_frame else None)
-    page.evaluate("() => { window.__sameDocument = true; }")
-
-    with page.expect_response(lambda r: r.url == live_server(f"{BANK_PATH}/study")) as info:
-        page.get_by_role("button", name="Study this bank").click()
-    response = info.value
-    assert response.request.method == "POST"
-    assert response.request.headers.get("hx-request") == "true"
-    assert response.status == 200
-
-    status = page.locator("#study-action").get_by_role("status")
-    expect(status).to_contain_text("Added to your study list.")
-    expect(page.get_by_role("button", name="Study this bank")).to_have_count(0)
-    expect(page.locator("#study-action")).to_have_count(1)  # outerHTML swap, not nested
-    assert page.evaluate("() => window.__sameDocument === true"), "the page was reloaded"
-    assert navigations == [], f"a full navigation happened: {navigations}"
-    expect(page).to_have_url(_path(live_server, BANK_PATH))
-    assert_accessible(page)
-
-    # It is saved: a reload shows the bank on the list.
-    page.reload()
-    expect(page.locator("#study-action")).to_contain_text("This bank is on your study list.")
 
 
 # --- nothing leaves the site ---------------------------------------------------------
@@ -251,8 +224,9 @@ def test_no_request_goes_to_another_host(context: Any, live_server: LiveServer) 
     page.get_by_role("link", name=BANK_TITLE).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(BANK_TITLE)
     page.wait_for_function("() => typeof window.htmx === 'object'")
-    page.get_by_role("button", name="Study this bank").click()
-    expect(page.get_by_role("status")).to_contain_text("Added to your study list.")
+    page.get_by_role("button", name="Study as flashcards").click()
+    page.locator("#reveal").click()
+    expect(page.locator(".grade-buttons")).to_be_visible()
     for path in ("/auth/register", "/auth/login", "/account", "/no-such-page"):
         page.goto(path)
     page.wait_for_load_state("networkidle")

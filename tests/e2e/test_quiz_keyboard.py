@@ -163,5 +163,5 @@ def test_test_mode_ends_on_the_results_page(page: Any, live_server: LiveServer) 
             page.wait_for_selector(".quiz-progress:has-text('1 of 2 answered')")
     page.wait_for_url("**/results")
     assert "2 of 2" in page.inner_text(".result-summary") and "100 %" in page.inner_text(".result-summary")
-    assert page.locator(".feedback").count() == 2
+    assert page.locator(".result-item").count() == 2
     assert_accessible(page)

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import LiveServer, assert_accessible
+from .conftest import LiveServer, assert_accessible, wait_settled
 from .test_quiz_keyboard import tab_to
 
 pytestmark = pytest.mark.e2e
@@ -25,6 +25,7 @@ def test_study_ten_cards_with_the_keyboard_then_see_progress(page: Any, live_ser
         assert page.locator(".grade-buttons").count() == 0  # no answer before reveal
         page.keyboard.press("Space")
         page.wait_for_selector(".grade-buttons")
+        wait_settled(page)
         if number == 0:
             assert_accessible(page)
             labels = page.locator(".grade-buttons button").all_inner_texts()
@@ -33,13 +34,16 @@ def test_study_ten_cards_with_the_keyboard_then_see_progress(page: Any, live_ser
         page.wait_for_function(
             "(before) => { const f = document.querySelector('#card-front, #done-heading');"
             " return f && f.innerText !== before && !document.querySelector('.grade-buttons'); }", arg=front)
+        wait_settled(page)
     assert len(set(fronts)) == 10  # ten different new cards
     # U undoes the last review: the tenth card comes back
     page.keyboard.press("u")
     page.wait_for_function("(t) => document.querySelector('#card-front') && "
                            "document.querySelector('#card-front').innerText === t", arg=fronts[-1])
+    wait_settled(page)
     page.keyboard.press("Space")
     page.wait_for_selector(".grade-buttons")
+    wait_settled(page)
     page.keyboard.press("3")
     page.wait_for_function("() => !document.querySelector('.grade-buttons')")
     page.goto(live_server("/progress"))

@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from quiz.domain import scheduling
 from quiz.extensions import db
 from quiz.models import Attempt, AttemptAnswer, Card, LearnerSettings, ReviewLog
-from quiz.services import accounts, progress
+from quiz.services import accounts, progress, studying
 from quiz.services.banks import sync_banks
 
 from .test_bank_sync import BANK, EXAMPLES
@@ -149,18 +149,18 @@ def test_figures_per_bank(app: Flask, history: History) -> None:
     board = board_of(app, history.learner)
     assert [figures(g) for g in board.banks] == [
         # key, questions, seen, learning, young, mature, mastered, answers, accuracy
-        ("examples", 10, 7, 2, 1, 4, 5, 3, 0.5),
+        ("examples", 10, 7, 2, 1, 4, 3, 3, 0.5),  # mastered: ex-mcq, ex-date, ex-match (mature, R ≥ 90 %)
         ("small", 3, 0, 0, 0, 0, 0, 1, 1.0),  # a quiz answer only
     ]  # "other" (the other learner's bank) has no row
     assert [g.title for g in board.banks] == ["Example bank — every question type", "Small bank"]
-    assert board.banks[0].mastery == 0.5
+    assert board.banks[0].mastery == 0.3
     assert board.cards_seen == 7
 
 
 def test_figures_per_tag_leave_out_tags_without_data(app: Flask, history: History) -> None:
     board = board_of(app, history.learner)
     assert [figures(g) for g in board.tags] == [
-        ("examples", 10, 7, 2, 1, 4, 5, 3, 0.5),  # the bank's own tag, on every question
+        ("examples", 10, 7, 2, 1, 4, 3, 3, 0.5),  # the bank's own tag, on every question
         ("places", 2, 2, 0, 1, 1, 1, 2, 0.75),  # ex-mcq and ex-short
     ]  # no #organisations (only the other learner answered one) and no #unused
     assert board.tags[1].title == "#places" and board.tags[1].mastery == 0.5
@@ -218,10 +218,43 @@ def test_retention_per_week(app: Flask, history: History) -> None:
 
 
 def test_mastery_moves_with_time(app: Flask, history: History) -> None:
-    """Ten days on, ex-truefalse (stability 1.2) and ex-number (2) have dropped below 90 %."""
+    """Ten days on, the three mature cards are still mastered; fifty days on without a review,
+    none is (each has dropped below 90 %), though they are still mature."""
     later = board_of(app, history.learner, NOW + timedelta(days=10))
     assert later.banks[0].mastered == 3  # ex-mcq, ex-date, ex-match
     assert later.today == TODAY + timedelta(days=10)
+    much_later = board_of(app, history.learner, NOW + timedelta(days=50))
+    assert much_later.banks[0].mastered == 0 and much_later.banks[0].mature == 4
+
+
+def test_a_quiz_just_taken_masters_nothing(app: Flask, write_bank: Callable[..., Path]) -> None:
+    """Issue 9, edge 3: right after a quiz, mastery said "100 % (10 of 10)" next to 48 %
+    accuracy, because every card just answered — wrongly too — was at ~100 % recall
+    probability. A question answered a minute ago (right or wrong) is not mastered, and a
+    mature card answered wrongly leaves mastery at once."""
+    with app.app_context():
+        sync_banks([EXAMPLES], NOW - timedelta(days=400))
+        learner = accounts.create_user("quiz@example.org", "password123", "learner").id
+        mature = add_card(learner, "ex-mcq", "review", 40, NOW - 5 * timedelta(days=1), NOW + timedelta(days=30))
+        db.session.commit()
+        assert progress.dashboard(learner, NOW).banks[0].mastered == 1  # mature and recalled: mastered
+        moment = NOW + timedelta(minutes=1)
+        studying.record_quiz_answer(learner, "ex-mcq", False, moment)  # the mature card, missed
+        studying.record_quiz_answer(learner, "ex-short", False, moment)  # new cards, one wrong …
+        studying.record_quiz_answer(learner, "ex-number", True, moment)  # … and one right
+        db.session.add(Attempt(user_id=learner, mode="practice", title="A quiz", settings={},
+                               question_ids=["ex-mcq", "ex-short", "ex-number"], seed=1, started_at=moment))
+        db.session.flush()
+        attempt_id = db.session.scalars(select(Attempt.id)).one()
+        for position, (question_id, score) in enumerate((("ex-mcq", 0.0), ("ex-short", 0.0), ("ex-number", 1.0))):
+            db.session.add(AttemptAnswer(attempt_id=attempt_id, question_id=question_id, position=position,
+                                         response=None, score=score, feedback=[], answered_at=moment))
+        db.session.commit()
+        assert mature.status == "relearning"
+        board = progress.dashboard(learner, moment + timedelta(minutes=1))
+    group = board.banks[0]
+    assert (group.seen, group.mastered, group.answers) == (3, 0, 3)
+    assert group.mastery == 0.0 and group.accuracy == pytest.approx(1 / 3)
 
 
 def test_the_other_learner_sees_only_their_own(app: Flask, history: History) -> None:

@@ -12,7 +12,7 @@ from quiz.web.assets import fingerprinted_name
 
 from ..conftest import csrf_from
 
-from .test_quiz import banks  # noqa: F401  (a fixture: the example bank, so the catalog has content)
+from .test_quiz import banks, start  # noqa: F401  (banks is a fixture: the example bank, so the catalog has content)
 
 ASSET_URL = re.compile(r'(?:href|src)="(/static/[^"]+)"')
 
@@ -24,9 +24,10 @@ def fetch(client: FlaskClient, url: str, **headers: str) -> tuple[int, dict[str,
 
 
 def test_pages_link_static_files_by_content_hash(client: FlaskClient, banks: None) -> None:
-    html = client.get("/banks/examples").get_data(as_text=True)
+    attempt_id = start(client)  # a quiz question: a page that uses every kind of static file
+    html = client.get(f"/quiz/{attempt_id}/q/0").get_data(as_text=True)
     urls = ASSET_URL.findall(html)
-    assert any(re.fullmatch(r"/static/app\.[0-9a-f]{12}\.css", u) for u in urls), urls
+    assert any(re.fullmatch(r"/static/css/app\.[0-9a-f]{12}\.css", u) for u in urls), urls
     assert any(re.fullmatch(r"/static/quiz\.[0-9a-f]{12}\.js", u) for u in urls), urls
     assert any(re.fullmatch(r"/static/vendor/htmx-2\.0\.11\.min\.[0-9a-f]{12}\.js", u) for u in urls), urls
     for url in urls:
@@ -40,17 +41,18 @@ def test_htmx_is_left_out_of_pages_that_do_not_use_it(client: FlaskClient, banks
     assert 'hx-post="' not in catalog and 'hx-get="' not in catalog
     assert "/static/vendor/htmx" not in catalog
     assert 'src="/static/quiz.' in catalog  # the app's own script stays
-    bank = client.get("/banks/examples").get_data(as_text=True)
-    assert 'hx-post="' in bank and re.search(r'<script src="/static/vendor/htmx-[^"]+" defer data-if-used>', bank)
-    fragment = client.post("/banks/examples/study", headers={"HX-Request": "true"},
-                           data={"csrf_token": csrf_from(bank)})
+    attempt_id = start(client)
+    question = client.get(f"/quiz/{attempt_id}/q/0").get_data(as_text=True)
+    assert 'hx-post="' in question
+    assert re.search(r'<script src="/static/vendor/htmx-[^"]+" defer data-if-used>', question)
+    fragment = client.get(f"/quiz/{attempt_id}/q/0", headers={"HX-Request": "true"})
     assert fragment.status_code == 200  # fragments (no script tag) are left as they are
 
 
 def test_a_plain_or_stale_name_gets_the_current_file_revalidated(client: FlaskClient) -> None:
-    css = re.search(r'href="(/static/app[^"]+)"', client.get("/").get_data(as_text=True)).group(1)  # type: ignore[union-attr]
+    css = re.search(r'href="(/static/css/app[^"]+)"', client.get("/").get_data(as_text=True)).group(1)  # type: ignore[union-attr]
     current = fetch(client, css)[2]
-    for url in ("/static/app.css", "/static/app.000000000000.css"):
+    for url in ("/static/css/app.css", "/static/css/app.000000000000.css"):
         status, headers, body = fetch(client, url)
         assert status == 200
         assert headers["Cache-Control"] == "no-cache"
@@ -90,7 +92,7 @@ def test_pages_and_static_files_are_compressed_for_browsers_that_accept_it(clien
     assert "Accept-Encoding" in zipped.headers["Vary"]
     assert gzip.decompress(zipped.data) == plain.data
     assert len(zipped.data) < len(plain.data) / 2
-    css = re.search(r'href="(/static/app[^"]+)"', plain.get_data(as_text=True)).group(1)  # type: ignore[union-attr]
+    css = re.search(r'href="(/static/css/app[^"]+)"', plain.get_data(as_text=True)).group(1)  # type: ignore[union-attr]
     status, headers, body = fetch(client, css, **{"Accept-Encoding": "br"})
     assert status == 200 and headers["Content-Encoding"] == "br"
     assert len(body) < len(fetch(client, css)[2]) / 2

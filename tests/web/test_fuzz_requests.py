@@ -227,7 +227,7 @@ def _requests(draw: st.DrawFn, surface: Surface, rule: Rule, method: str) -> Req
 
     def argument(match: re.Match[str]) -> str:
         converter = match.group(1) or "default"
-        good = {"int": st.sampled_from(surface.ints).map(str), "path": st.just("app.css")}.get(
+        good = {"int": st.sampled_from(surface.ints).map(str), "path": st.just("css/app.css")}.get(
             converter, st.sampled_from(["examples", "suspend", "bury", "start", "undo"]))
         return quote(draw(st.one_of(good, good, values)), safe="")
 

@@ -30,16 +30,49 @@ def page(client: FlaskClient, url: str) -> str:
     return response.get_data(as_text=True)
 
 
-def test_catalog_lists_banks_with_counts_and_sources(client: FlaskClient, banks: None) -> None:
-    html = page(client, "/")
+def test_catalog_is_a_grid_of_bank_cards(client: FlaskClient, banks: None) -> None:
+    html = page(client, "/banks")
+    assert html.count('<article class="card bank-card"') == 1
     assert "Example bank — every question type" in html
-    assert "10 questions" in html
-    assert "Multiple choice: 1" in html and "#examples 10" in html
+    assert "10 questions · 10 types · 2 sources" in html
+    assert 'aria-label="Quick quiz: Example bank — every question type"' in html
+
+
+def test_bank_page_sums_up_the_bank_first(client: FlaskClient, banks: None) -> None:
+    html = page(client, "/banks/examples")
+    assert html.index("10 questions from 2 sources") < html.index("Questions</h2>")
+    assert "Multiple choice · 1" in html
     assert "French troops intervene in Mali" in html and "Bill Roggio" in html
+    # one call to action for a quiz, one for flashcards
+    assert html.count("Take a 10-question quiz") == 1 and html.count("Study as flashcards") == 1
+    assert "Study this bank" not in html
 
 
 def test_empty_catalog_explains_how_to_load_banks(client: FlaskClient) -> None:
-    assert "banks sync" in page(client, "/")
+    assert "banks sync" in page(client, "/banks")
+
+
+def test_a_first_time_visitor_gets_an_explanation_and_one_start_button(client: FlaskClient, banks: None) -> None:
+    html = page(client, "/")
+    assert "Learn it once. Keep it." in html
+    assert html.count('class="large"') == 1 and "Start a 10-question quiz" in html
+    assert "Study now" not in html and "This week" not in html
+
+
+def test_home_says_what_to_do_now(app: Flask, client: FlaskClient, banks: None) -> None:
+    """Cards due today with Study now, the unfinished quiz to resume, this week's progress."""
+    token = csrf_token(client, "/")
+    location = client.post("/quiz/quick", data={"bank": "examples", "csrf_token": token}).headers["Location"]
+    attempt_id = int(location.rsplit("/", 1)[1])
+    html = page(client, "/")
+    assert "Learn it once" not in html and "<h1>Today</h1>" in html
+    assert "Study now" in html and "0 to review, 10 new to learn" in html
+    assert f'href="/quiz/{attempt_id}"' in html and "0 of 10 answered" in html and "Resume the quiz" in html
+    assert "0</p>" in html and "on 0 of 7 days" in html
+    # finishing the quiz leaves nothing to resume; the missed cards are due now
+    client.post(f"/quiz/{attempt_id}/finish", data={"csrf_token": token})
+    html = page(client, "/")
+    assert "Resume the quiz" not in html and "Quick quiz" in html
 
 
 def test_bank_page_shows_prompts_but_no_answers_to_learners(client: FlaskClient, banks: None,
@@ -163,8 +196,9 @@ def study(client: FlaskClient, htmx: bool = False):
 def test_visitor_studying_becomes_guest_and_keeps_it_on_register(app: Flask, client: FlaskClient, banks: None,
                                                                   auth: AuthActions) -> None:
     response = study(client)
-    assert response.status_code == 303 and response.headers["Location"] == "/banks/examples"
-    assert "This bank is on your study list." in page(client, "/banks/examples")
+    assert response.status_code == 303 and response.headers["Location"] == "/study?bank=examples"
+    assert 'id="card-front"' in page(client, "/study?bank=examples")  # the first card, at once
+    assert "On your study list" in page(client, "/banks/examples")
     assert "Example bank" in page(client, "/account")
     assert auth.register("guest@example.org").status_code == 303
     with app.app_context():
@@ -185,13 +219,35 @@ def test_guest_progress_moves_to_the_account_logged_in(app: Flask, client: Flask
         assert db.session.scalar(select(func.count()).select_from(User).where(User.is_guest)) == 0
 
 
-def test_study_button_htmx_gets_a_fragment(client: FlaskClient, banks: None) -> None:
-    response = study(client, htmx=True)
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200
-    assert html.lstrip().startswith('<div id="study-action"') and "<html" not in html
-    assert "Added to your study list." in html
-    assert "HX-Request" in response.headers.get("Vary", "")
+def test_study_as_flashcards_opens_the_banks_first_card(client: FlaskClient, banks: None) -> None:
+    """Issue 9, edge 10: "Study this bank" only added the bank to a list; the button now does what it says."""
+    response = study(client)
+    assert response.status_code == 303 and response.headers["Location"] == "/study?bank=examples"
+    html = page(client, response.headers["Location"])
+    assert "Example bank — every question type" in html and 'id="card-front"' in html and "Start studying" not in html
+
+
+def test_brand_and_menu_items_have_different_names(client: FlaskClient) -> None:
+    """Issue 9, edge 9: the brand link and a menu item were both "Study"."""
+    html = page(client, "/banks")
+    nav = html.split('<nav aria-label="Main">', 1)[1].split("</nav>", 1)[0]
+    names = [re.sub(r"<[^>]+>|\s+", " ", name).strip() for name in re.findall(r"<a [^>]*>(.*?)</a>", nav, re.S)]
+    assert names[0] == "Cairn" and len(names) == len(set(names)), names
+    assert names[1:4] == ["Banks", "Flashcards", "Progress"]
+
+
+@pytest.mark.parametrize("query, shown", [
+    ("", 10), ("type=mcq", 1), ("tag=places", 2), ("difficulty=easy", 1), ("q=malian+town", 1),
+    ("q=KONNA", 1), ("q=Tessalit", 0), ("q=s%C3%A9var%C3%A9", 0), ("type=cloze&q=_____", 1), ("type=nonsense", 10), ("q=" + "x" * 300, 0)])
+def test_bank_page_filters_without_javascript(client: FlaskClient, banks: None, query: str, shown: int) -> None:
+    """The filter form is a GET: the server marks the questions that do not match as hidden
+    (JavaScript, when on, filters the same list as you type). Answers are never searched."""
+    html = page(client, f"/banks/examples?{query}")
+    items = re.findall(r'<li id="q-[^"]+"[^>]*>', html)
+    assert len(items) == 10
+    assert sum(1 for item in items if " hidden" not in item) == shown, query
+    if query:
+        assert f"{shown} of 10 questions match." in html or query == "type=nonsense"
 
 
 def test_security_headers_and_cookie_flags(client: FlaskClient, auth: AuthActions,
@@ -241,4 +297,35 @@ def test_every_page_has_a_plain_title(client: FlaskClient, banks: None, auth: Au
         auth.login()
     html = page(client, url)
     title = html.split("<title>", 1)[1].split("</title>", 1)[0]
-    assert "<" not in title and title.endswith(" · Study") and len(title) < 120, title
+    assert "<" not in title and title.endswith(" · Cairn") and len(title) < 120, title
+
+
+def test_styleguide_is_for_admins_only(client: FlaskClient, auth: AuthActions,
+                                       create_user: Callable[..., User]) -> None:
+    assert client.get("/styleguide").status_code == 404  # a visitor
+    for email, role in (("learner@example.org", "learner"), ("teach@example.org", "instructor")):
+        create_user(email, role=role)
+        auth.login(email)
+        assert client.get("/styleguide").status_code == 404, role
+        auth.logout()
+    create_user("admin@example.org", role="admin")
+    auth.login("admin@example.org")
+    html = page(client, "/styleguide")
+    for component in ("Colour", "Type scale", "Spacing scale", "Buttons", "Form controls", "Cards", "Table",
+                      "Badges", "Alerts", "Progress bars", "Disclosure", "Grade buttons"):
+        assert f">{component}</h2>" in html, component
+    assert "style=" not in html  # swatches are classes: the CSP forbids inline styles
+
+
+def test_grade_buttons_are_named_by_their_visible_text(client: FlaskClient, banks: None) -> None:
+    """Issue 9, edge 14 (axe label-content-name-mismatch): the visible "Again 1 min" was not part of
+    the accessible name "Again: next in 1 min (key 1)". The name now comes from the text itself."""
+    client.post("/study/start", data={"bank": "examples", "csrf_token": csrf_token(client, "/study")})
+    html = page(client, "/study?bank=examples&reveal=1")
+    buttons = re.findall(r'<button type="submit" name="rating"[^>]*>(.*?)</button>', html, re.S)
+    assert len(buttons) == 4
+    for number, (label, inner) in enumerate(zip(("Again", "Hard", "Good", "Easy"), buttons), start=1):
+        text = " ".join(re.sub(r"<[^>]+>", " ", inner).split())
+        visible = " ".join(re.sub(r'<span class="visually-hidden">.*?</span>|<[^>]+>', " ", inner).split())
+        assert visible.startswith(label) and text.startswith(visible) and text.endswith(f"key {number}"), text
+    assert 'aria-label="Again' not in html and 'aria-keyshortcuts="1"' in html

@@ -1,4 +1,4 @@
-"""The progress page through the test client: login required, charts with their data
+"""The progress page through the test client: an empty state for visitors, charts with their data
 tables, the empty state, and only the learner's own data."""
 from __future__ import annotations
 
@@ -29,11 +29,13 @@ def page(client: FlaskClient) -> str:
     return response.get_data(as_text=True)
 
 
-def test_visitors_are_sent_to_log_in(client: FlaskClient) -> None:
-    response = client.get("/progress")
-    assert response.status_code == 302
-    assert "/auth/login" in response.headers["Location"] and "next=" in response.headers["Location"]
-    assert 'href="/progress"' not in client.get("/").get_data(as_text=True)  # no nav link either
+def test_a_first_time_visitor_sees_how_to_start(client: FlaskClient) -> None:
+    """Issue 9, edge 12: a visitor who opened Progress was sent to the login page."""
+    html = page(client)  # 200, not a redirect to /auth/login
+    assert "Nothing to show yet" in html
+    assert 'action="/quiz/quick"' in html and "Start a 10-question quiz" in html and 'href="/study"' in html
+    assert 'href="/auth/login?next=/progress"' in html  # someone with an account can still log in
+    assert '<a href="/progress" aria-current="page">Progress</a>' in html  # in the menu for everyone
 
 
 def test_dashboard_shows_figures_charts_and_data_tables(app: Flask, client: FlaskClient, auth: AuthActions,
@@ -45,9 +47,10 @@ def test_dashboard_shows_figures_charts_and_data_tables(app: Flask, client: Flas
     # per bank and tag
     assert "Example bank — every question type" in html and "Small bank" in html and "#places" in html
     assert "7 of 10" in html  # seen
-    assert '50 % <span class="muted">(5 of 10)</span>' in html  # mastery
+    assert '30 % <span class="muted">(3 of 10)</span>' in html  # mastery: mature and still recalled
     assert '50 % <span class="muted">(3 answers)</span>' in html  # quiz accuracy
     assert "21 days" in html  # what mature means
+    assert "never counts a question you have just missed" in html  # what mastery means
     # three charts, each an image with a title and description, each followed by a data table
     svgs = re.findall(r'<svg [^>]*role="img" aria-labelledby="(\w+)-title \1-desc"', html)
     assert svgs == ["heatmap", "forecast", "retention"]
@@ -84,8 +87,8 @@ def test_a_learner_with_no_reviews_is_invited_to_study(client: FlaskClient, auth
     create_user("learner@example.org")
     auth.login()
     html = page(client)
-    assert "Study some cards" in html and 'href="/study"' in html
-    assert "<svg" not in html and "<details" not in html
+    assert "Nothing to show yet" in html and 'href="/study"' in html
+    assert 'role="img"' not in html and "<details" not in html  # no chart (the logo is decoration)
 
 
 def test_guests_have_a_dashboard_too(app: Flask, client: FlaskClient, write_bank: Callable[..., Path]) -> None:
@@ -93,5 +96,5 @@ def test_guests_have_a_dashboard_too(app: Flask, client: FlaskClient, write_bank
     token = csrf_token(client, "/banks/examples")
     assert client.post("/quiz/quick", data={"bank": "examples", "csrf_token": token}).status_code == 303  # now a guest
     html = page(client)
-    assert 'href="/progress"' in html and "Study some cards" in html
+    assert 'href="/progress"' in html and "Nothing to show yet" in html
     assert "Example bank" not in html  # nothing of the learners' data

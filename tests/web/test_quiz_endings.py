@@ -103,10 +103,10 @@ def test_an_htmx_step_carries_its_tab_title(app: Flask, client: FlaskClient, ban
     attempt_id = start(client, types=["mcq", "truefalse"])
     questions, shown = attempt_state(app, attempt_id)
     full = client.get(f"/quiz/{attempt_id}/q/0").get_data(as_text=True)
-    assert re.search(r"<title>\s*Example bank[^<]*— question 1\s*· Study</title>", full)
+    assert re.search(r"<title>\s*Example bank[^<]*— question 1\s*· Cairn</title>", full)
     assert full.count("<title>") == 1
     fragment = post_answer(client, attempt_id, 0, right_form(questions[0], shown[0]), htmx=True).get_data(as_text=True)
-    assert re.match(r"<title>\s*Example bank[^<]*— question 2\s*· Study</title>", fragment)
+    assert re.match(r"<title>\s*Example bank[^<]*— question 2\s*· Cairn</title>", fragment)
 
 
 def test_an_unrevealed_flashcard_form_has_no_submit_button_to_disable(app: Flask, client: FlaskClient,

@@ -142,7 +142,7 @@ def test_pages_are_never_stored_by_the_browser(learner_with_quiz: tuple[FlaskCli
 
 
 def test_static_files_keep_their_caching(client: FlaskClient) -> None:
-    response = client.get("/static/app.css")
+    response = client.get("/static/css/app.css")
     response.close()
     assert response.status_code == 200
     assert "no-store" not in response.headers.get("Cache-Control", "")

@@ -2,20 +2,22 @@
 from __future__ import annotations
 
 from flask import render_template
-from flask_login import current_user, login_required
 
 from ...domain import charts
 from ...models.types import utcnow
 from ...services import progress
+from ..auth.forms import ActionForm
+from ..auth.learner import current_learner
 from . import bp
 
 
 @bp.route("/progress")
-@login_required
 def dashboard() -> str:
-    board = progress.dashboard(current_user.id, utcnow())
+    """The learner's dashboard; a visitor who has not studied yet sees how to start."""
+    user = current_learner()
+    board = progress.dashboard(user.id, utcnow()) if user else None
     svgs: dict[str, str] = {}
-    if not board.is_empty:
+    if board is not None and not board.is_empty:
         svgs = {
             "heatmap": charts.heatmap(board.reviews_per_day, chart_id="heatmap"),
             "forecast": charts.forecast(board.due_per_day, chart_id="forecast"),
@@ -23,4 +25,5 @@ def dashboard() -> str:
                                           target=board.desired_retention, chart_id="retention"),
         }
     return render_template("progress/dashboard.html", board=board, svgs=svgs, charts=charts,
-                           mature_days=progress.MATURE_DAYS, mastery=progress.MASTERY_RETRIEVABILITY)
+                           mature_days=progress.MATURE_DAYS, mastery=progress.MASTERY_RETRIEVABILITY,
+                           form=ActionForm())

@@ -1,6 +1,7 @@
 """Flashcard study pages: the card, reveal, grade, undo, suspend, bury, settings."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -10,19 +11,36 @@ from werkzeug import Response
 from ...domain import scheduling
 from ...domain.question_types import QUESTION_TYPES
 from ...models.types import utcnow
-from ...services import catalog, optimizing, quizzes, studying
+from ...services import catalog, optimizing, progress, quizzes, studying
 from ..auth.forms import ActionForm
 from ..auth.learner import current_learner, ensure_learner
 from . import bp
 from .forms import CardActionForm, GradeForm, SettingsForm
 
 
+@dataclass(frozen=True)
+class _QuizDeck(studying.Deck):
+    """The questions missed in one of the learner's quizzes ("Study them as flashcards")."""
+
+    quiz_id: int = 0
+    quiz_title: str = ""
+
+
 def _deck() -> studying.Deck:
     source = request.form if request.method == "POST" else request.args
+    quiz_id = source.get("quiz") or ""
+    if quiz_id:
+        attempt = quizzes.get_attempt(int(quiz_id), current_learner()) if quiz_id.isdigit() else None
+        if attempt is None:
+            abort(404)
+        return _QuizDeck(question_ids=tuple(quizzes.missed_question_ids(attempt)), quiz_id=attempt.id,
+                         quiz_title=attempt.title)
     return studying.Deck(bank_id=source.get("bank") or None, tag=source.get("tag") or None)
 
 
 def _deck_args(deck: studying.Deck) -> dict[str, str]:
+    if isinstance(deck, _QuizDeck):
+        return {"quiz": str(deck.quiz_id)}
     return {k: v for k, v in (("bank", deck.bank_id), ("tag", deck.tag)) if v}
 
 
@@ -31,6 +49,8 @@ def _is_htmx() -> bool:
 
 
 def _deck_title(deck: studying.Deck) -> str:
+    if isinstance(deck, _QuizDeck):
+        return f"Missed in {deck.quiz_title}"
     if deck.bank_id:
         summary = catalog.get_bank(deck.bank_id)
         if summary is None:
@@ -55,6 +75,7 @@ def _context(deck: studying.Deck, reveal: bool = False, message: str | None = No
         "grade_form": GradeForm(), "action_form": ActionForm(), "message": message,
         "tomorrow": studying.due_tomorrow(user_id, deck, now) if user_id and upcoming is None else None,
         "visitor": user_id is None, "shown_at": int(now.timestamp() * 1000),
+        "done_today": progress.reviews_today(user_id, now) if upcoming is not None and user_id else 0,
     }
 
 
