@@ -150,6 +150,13 @@ def is_over(attempt: Attempt, now: datetime) -> bool:
     return attempt.finished_at is not None or _time_is_up(attempt, now)
 
 
+def last_feedback_to_show(attempt: Attempt, position: int, now: datetime) -> bool:
+    """In a practice quiz that the answer at `position` just finished (not one that ran out of
+    time), that answer's feedback is still shown before the results."""
+    return (attempt.mode == "practice" and not _time_is_up(attempt, now)
+            and attempt.question_ids[position] in answers_by_question(attempt))
+
+
 def _time_is_up(attempt: Attempt, now: datetime) -> bool:
     return attempt.deadline_at is not None and now >= attempt.deadline_at
 

@@ -132,7 +132,8 @@ def show_item(attempt_id: int, position: int) -> str | Response:
     attempt = _own_attempt(attempt_id)
     if not 0 <= position < len(attempt.question_ids):
         abort(404)
-    if quizzes.is_over(attempt, utcnow()):
+    now = utcnow()
+    if quizzes.is_over(attempt, now) and not quizzes.last_feedback_to_show(attempt, position, now):
         _end_if_time_is_up(attempt)
         return _to_results(attempt)
     context = _step_context(attempt, position)
