@@ -509,6 +509,9 @@ def test_an_archived_class_s_assignment_is_refused_with_a_message(client: FlaskC
         room = db.session.get(Classroom, world.class_id)
         assert room is not None
         classes.archive(room, NOW)
+    htmx = client.post(f"/quiz/{attempt_id}/q/0", data={"choice": "true", "csrf_token": csrf_from(page)},
+                       headers={"HX-Request": "true"})
+    assert htmx.headers.get("HX-Redirect") == f"/quiz/{attempt_id}/results"  # a whole page, with the message
     sent = client.post(f"/quiz/{attempt_id}/q/0", data={"choice": "true", "csrf_token": csrf_from(page)},
                        follow_redirects=True)
     assert sent.status_code == 200
