@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -67,6 +67,8 @@ class Assignment(db.Model):
     same_set: Mapped[bool] = mapped_column(Boolean, default=True)
     question_ids: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)  # the drawn set when same_set
     shuffle: Mapped[bool] = mapped_column(Boolean, default=True)
+    # False: choice options in a fixed order (alphabetical) rather than shuffled per attempt
+    shuffle_options: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     mode: Mapped[str] = mapped_column(String(10), default="test")  # practice | test
     time_limit_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
     opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

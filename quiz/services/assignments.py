@@ -24,6 +24,10 @@ class AssignmentError(ClassError):
     """An assignment that cannot be set or started, with a message for the user."""
 
 
+ARCHIVED = ("This class is archived: its assignments are read-only and can no longer be started or "
+            "continued. Ask your teacher if you think it should be restored.")
+
+
 @dataclass
 class AssignmentSpec:
     """What a teacher sets: the questions and the rules."""
@@ -37,6 +41,7 @@ class AssignmentSpec:
     count: int = 10
     same_set: bool = True
     shuffle: bool = True
+    shuffle_options: bool = True
     mode: str = "test"
     time_limit_minutes: int | None = None
     opens_at: datetime | None = None
@@ -135,6 +140,15 @@ def get_assignment(classroom: Classroom, assignment_id: int) -> Assignment | Non
     return assignment if assignment is not None and assignment.classroom_id == classroom.id else None
 
 
+def assignment_for_student(class_id: int, assignment_id: int, user: User) -> Assignment | None:
+    """The assignment if this user is in its class, archived or not (start_attempt refuses an
+    archived class's with a message); else None (the caller answers 404)."""
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or assignment.classroom_id != class_id or enrollment_of(user, assignment.classroom) is None:
+        return None
+    return assignment
+
+
 def attempts_of(assignment: Assignment, user_id: int) -> list[Attempt]:
     return list(db.session.scalars(select(Attempt).where(
         Attempt.assignment_id == assignment.id, Attempt.user_id == user_id).order_by(Attempt.started_at)))
@@ -152,8 +166,10 @@ def _finish_expired(assignment_ids: list[int], now: datetime) -> None:
 def start_attempt(user: User, assignment: Assignment, now: datetime, rng: random.Random) -> Attempt:
     """The student's open attempt on this assignment, or a new one if the rules allow it."""
     classroom = assignment.classroom
-    if classroom.archived_at is not None or enrollment_of(user, classroom) is None:
+    if enrollment_of(user, classroom) is None:
         raise AssignmentError("You are not in this class.")
+    if classroom.archived_at is not None:
+        raise AssignmentError(ARCHIVED)
     if assignment.kind != "quiz":
         raise AssignmentError("This assignment is studied with flashcards, not taken as a quiz.")
     _finish_expired([assignment.id], now)
@@ -183,7 +199,7 @@ def start_attempt(user: User, assignment: Assignment, now: datetime, rng: random
                       seed=rng.randrange(2**31), started_at=now, deadline_at=deadline,
                       assignment_id=assignment.id,
                       settings={**assignment.settings, "time_limit_minutes": assignment.time_limit_minutes,
-                                "count": len(ids)})
+                                "count": len(ids), "shuffle_options": assignment.shuffle_options})
     try:
         db.session.add(attempt)
         db.session.commit()

@@ -13,7 +13,7 @@ from ..domain import assembly
 from ..domain.classroom import answers_visible as _answers_visible
 from ..domain.question_types import QUESTION_TYPES, Form, Grade, Shown, Unreadable, grade
 from ..extensions import db
-from ..models import Attempt, AttemptAnswer, Bank, Question, QuestionTag, User
+from ..models import Assignment, Attempt, AttemptAnswer, Bank, Classroom, Question, QuestionTag, User
 from . import studying
 
 MODES = ("practice", "test")
@@ -127,9 +127,11 @@ def questions_of(attempt: Attempt) -> list[Question]:
 
 
 def shown(attempt: Attempt, question: Question) -> Shown:
-    """What this attempt shows for the question: shuffled once per attempt, the same on every refresh."""
+    """What this attempt shows for the question: shuffled once per attempt, the same on every refresh;
+    choice options in a fixed order when a class assignment turned option shuffling off."""
     rng = random.Random(f"{attempt.seed}:{question.id}")
-    return QUESTION_TYPES[question.type].present(question.prompt, question.data, rng)
+    return QUESTION_TYPES[question.type].shown(question.prompt, question.data, rng,
+                                               shuffle_options=attempt.settings.get("shuffle_options", True))
 
 
 def answers_by_question(attempt: Attempt) -> dict[str, AttemptAnswer]:
@@ -170,6 +172,19 @@ def finish_if_time_is_up(attempt: Attempt, now: datetime) -> bool:
     return True
 
 
+ARCHIVED_CLASS = ("This quiz is an assignment of a class that has been archived: it is read-only, so your "
+                  "answer was not stored.")
+
+
+def _class_archived(attempt: Attempt) -> bool:
+    """Whether the attempt is a class assignment whose class is archived (read-only)."""
+    if attempt.assignment_id is None:
+        return False
+    archived_at = db.session.scalar(select(Classroom.archived_at).join(Assignment)
+                                    .where(Assignment.id == attempt.assignment_id))
+    return archived_at is not None
+
+
 def _answered(attempt: Attempt, position: int, now: datetime) -> AttemptAnswer | None:
     """The answer already given at this position, or None when one may be given now;
     QuizError (TimeUp) when the quiz has no such question, is over or ran out of time."""
@@ -178,6 +193,8 @@ def _answered(attempt: Attempt, position: int, now: datetime) -> AttemptAnswer |
     existing = answers_by_question(attempt).get(attempt.question_ids[position])
     if existing is not None:
         return existing
+    if _class_archived(attempt):
+        raise QuizError(ARCHIVED_CLASS)
     if finish_if_time_is_up(attempt, now) or (attempt.finished_at is not None and _time_is_up(attempt, now)):
         raise TimeUp("Time is up: this answer arrived after the quiz's time limit and was not counted.")
     if attempt.finished_at is not None:

@@ -311,6 +311,42 @@ def test_every_order_of_three_events_is_equally_likely() -> None:
     assert all(850 < count < 1150 for count in shown.values()), shown  # 1000 expected, σ ≈ 29
 
 
+# --- options shown in a fixed order (a teacher turned option shuffling off) ----------
+MCQ_MIXED_CASE = {"answer": "gao", "distractors": ["Tessalit", "Kidal", "Ansongo"]}
+
+# (name, type, data, what the quiz shows under that key when options are not shuffled)
+FIXED: list[tuple[str, str, dict[str, Any], str, list[str]]] = [
+    ("mcq alphabetical, not answer first", "mcq", MCQ, "options", ["Gao", "Kidal", "Konna", "Tessalit"]),
+    ("mcq ignores case", "mcq", MCQ_MIXED_CASE, "options", ["Ansongo", "gao", "Kidal", "Tessalit"]),
+    ("multi alphabetical", "multi", MULTI, "options", ["Ansar Dine", "AQIM", "Boko Haram", "MNLA", "MUJAO"]),
+]
+
+
+@pytest.mark.parametrize("name, qtype, data, key, expected", FIXED, ids=[row[0] for row in FIXED])
+def test_options_in_a_fixed_order_whatever_the_seed(name: str, qtype: str, data: dict[str, Any], key: str,
+                                                    expected: list[str]) -> None:
+    shown = {tuple(QUESTION_TYPES[qtype].shown("?", data, random.Random(seed), shuffle_options=False)[key])
+             for seed in range(40)}
+    assert shown == {tuple(expected)}
+
+
+# (type, data, key shown, the teacher's choice): still shuffled from attempt to attempt
+STILL_SHUFFLED: list[tuple[str, dict[str, Any], str, bool]] = [
+    ("order", {"items": ORDER["items"]}, "items", False),  # its shuffled order is the question
+    ("match", MATCH, "rights", False),  # so is its right-hand column
+    ("mcq", MCQ, "options", True),  # options shuffled: the default
+    ("multi", MULTI, "options", True),
+]
+
+
+@pytest.mark.parametrize("qtype, data, key, shuffle_options", STILL_SHUFFLED)
+def test_order_and_match_keep_shuffling_and_options_shuffle_by_default(qtype: str, data: dict[str, Any], key: str,
+                                                                       shuffle_options: bool) -> None:
+    shown = {tuple(QUESTION_TYPES[qtype].shown("?", data, random.Random(seed), shuffle_options=shuffle_options)[key])
+             for seed in range(40)}
+    assert len(shown) > 1
+
+
 # --- reading the submitted form -------------------------------------------------------
 OPTIONS = {"options": ["Gao", "Konna", "Kidal", "Tessalit"]}
 EVENTS = {"items": [LAUNCH, KONNA, BARKHANE]}

@@ -284,6 +284,51 @@ def test_reveal_rules_reach_the_attempt(room: Classroom) -> None:
     assert quizzes.answers_visible(attempt, hours(25))
 
 
+def _orders_shown(attempt: Attempt, question_id: str, key: str) -> set[tuple[str, ...]]:
+    """What the attempt's settings show for a question over many attempts' seeds."""
+    question = db.session.get(quizzes.Question, question_id)
+    assert question is not None
+    return {tuple(quizzes.shown(Attempt(seed=seed, settings=dict(attempt.settings)), question)[key])
+            for seed in range(30)}
+
+
+def test_teacher_chooses_options_in_a_fixed_order(room: Classroom) -> None:
+    """With option shuffling off, choice options come alphabetically (not the bank's answer-first
+    order) for every student; order and match questions stay shuffled; the default shuffles."""
+    picked = {"types": [], "picked_ids": ["ex-mcq", "ex-multi", "ex-order", "ex-match"], "count": 4}
+    fixed = assignments.create_assignment(room, spec(shuffle_options=False, **picked), user("teacher"), T0,
+                                          random.Random(1))
+    attempt = assignments.start_attempt(user("ali"), fixed, hours(1), random.Random(1))
+    assert _orders_shown(attempt, "ex-mcq", "options") == {("Gao", "Kidal", "Konna", "Tessalit")}
+    assert _orders_shown(attempt, "ex-multi", "options") == {("Ansar Dine", "AQIM", "Boko Haram", "MNLA", "MUJAO")}
+    assert len(_orders_shown(attempt, "ex-order", "items")) > 1
+    assert len(_orders_shown(attempt, "ex-match", "rights")) > 1
+    shuffled = assignments.create_assignment(room, spec(title="Shuffled", **picked), user("teacher"), T0,
+                                             random.Random(1))
+    attempt = assignments.start_attempt(user("ali"), shuffled, hours(1), random.Random(1))
+    assert len(_orders_shown(attempt, "ex-mcq", "options")) > 1
+
+
+def test_an_archived_class_s_assignment_cannot_be_started_or_answered(room: Classroom) -> None:
+    ali, bintou = user("ali"), user("bintou")
+    work = assignments.create_assignment(room, spec(attempts_allowed=None), user("teacher"), T0, random.Random(1))
+    attempt = assignments.start_attempt(ali, work, hours(1), random.Random(1))
+    quizzes.submit_answer(attempt, 0, None, hours(1.1))
+    classes.archive(room, hours(1.2))
+    for student in (bintou, ali):  # a new attempt, or the one already running
+        with pytest.raises(AssignmentError, match="This class is archived"):
+            assignments.start_attempt(student, work, hours(1.3), random.Random(2))
+    with pytest.raises(quizzes.QuizError, match="archived.*not stored"):
+        quizzes.submit_answer(attempt, 1, "Konna", hours(1.3))
+    with pytest.raises(quizzes.QuizError, match="archived.*not stored"):
+        quizzes.answer_form(attempt, 1, {"choice": ["true"], "answer": ["Konna"]}, hours(1.3))
+    assert len(attempt.answers) == 1 and attempt.finished_at is None
+    assert db.session.query(Card).filter_by(user_id=ali.id, question_id=attempt.question_ids[1]).count() == 0
+    assert db.session.query(Attempt).filter_by(user_id=bintou.id).count() == 0
+    classes.restore(room)
+    assert quizzes.submit_answer(attempt, 1, None, hours(1.4))[1]
+
+
 def test_flashcard_assignment_counts_distinct_cards_reviewed(room: Classroom) -> None:
     ali, bintou = user("ali"), user("bintou")
     cards = assignments.create_assignment(room, spec(kind="cards", count=2, types=[], due_at=hours(24)),

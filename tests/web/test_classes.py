@@ -466,3 +466,60 @@ def test_an_archived_class_is_read_only(client: FlaskClient, auth: AuthActions, 
                        data={"csrf_token": _token(client)}).status_code == 303
     with app.app_context():
         assert db.session.get(assignments.Assignment, world.assignment_id) is None
+
+
+def test_teacher_sets_options_in_a_fixed_order(client: FlaskClient, auth: AuthActions, world: World,
+                                               app: Flask) -> None:
+    login_as(client, auth, "owner")
+    path = f"/classes/{world.class_id}/assignments/new"
+    page = client.get(path).get_data(as_text=True)
+    assert re.search(r'<input [^>]*checked[^>]*name="shuffle_options"', page)  # on unless turned off
+    assert "listed alphabetically" in page
+    fields = {"title": "Fixed", "kind": "quiz", "picked_ids": "ex-mcq", "count": "1", "same_set": "same",
+              "mode": "test", "counting": "best", "late_policy": "accept", "reveal": "never"}
+    for title, box in (("Fixed", {}), ("Shuffled", {"shuffle_options": "y"})):
+        assert client.post(path, data={**fields, **box, "title": title,
+                                       "csrf_token": _token(client)}).status_code == 303
+    auth.logout()
+    login_as(client, auth, "student")
+    with app.app_context():
+        ids = {a.title: a.id for a in db.session.scalars(select(assignments.Assignment))}
+    for title, fixed in (("Fixed", True), ("Shuffled", False)):
+        start = client.post(f"/classes/{world.class_id}/assignments/{ids[title]}/start",
+                            data={"csrf_token": _token(client)})
+        attempt_id = int(re.search(r"/quiz/(\d+)", start.headers["Location"]).group(1))  # type: ignore[union-attr]
+        page = client.get(f"/quiz/{attempt_id}/q/0").get_data(as_text=True)
+        shown = re.findall(r'name="choice" value="([^"]+)"', page)
+        assert sorted(shown) == ["Gao", "Kidal", "Konna", "Tessalit"]
+        with app.app_context():
+            attempt = db.session.get(Attempt, attempt_id)
+            assert attempt is not None and attempt.settings["shuffle_options"] is not fixed
+        if fixed:
+            assert shown == ["Gao", "Kidal", "Konna", "Tessalit"]
+
+
+def test_an_archived_class_s_assignment_is_refused_with_a_message(client: FlaskClient, auth: AuthActions,
+                                                                   world: World, app: Flask) -> None:
+    login_as(client, auth, "student")
+    start = client.post(f"/classes/{world.class_id}/assignments/{world.assignment_id}/start",
+                        data={"csrf_token": _token(client)})
+    attempt_id = int(re.search(r"/quiz/(\d+)", start.headers["Location"]).group(1))  # type: ignore[union-attr]
+    page = client.get(f"/quiz/{attempt_id}/q/0").get_data(as_text=True)
+    with app.app_context():
+        room = db.session.get(Classroom, world.class_id)
+        assert room is not None
+        classes.archive(room, NOW)
+    htmx = client.post(f"/quiz/{attempt_id}/q/0", data={"choice": "true", "csrf_token": csrf_from(page)},
+                       headers={"HX-Request": "true"})
+    assert htmx.headers.get("HX-Redirect") == f"/quiz/{attempt_id}/results"  # a whole page, with the message
+    sent = client.post(f"/quiz/{attempt_id}/q/0", data={"choice": "true", "csrf_token": csrf_from(page)},
+                       follow_redirects=True)
+    assert sent.status_code == 200
+    assert "archived: it is read-only, so your answer was not stored" in sent.get_data(as_text=True)
+    again = client.post(f"/classes/{world.class_id}/assignments/{world.assignment_id}/start",
+                        data={"csrf_token": _token(client)}, follow_redirects=True)
+    assert again.status_code == 200
+    assert "This class is archived: its assignments are read-only" in again.get_data(as_text=True)
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt is not None and attempt.answers == [] and attempt.finished_at is None

@@ -25,6 +25,12 @@ def _shuffled(items: list[str], rng: random.Random) -> list[str]:
     return result
 
 
+def in_fixed_order(options: list[str]) -> list[str]:
+    """Options in a stable order that gives nothing away: alphabetical, ignoring case (a bank
+    lists the answer first, so its own order would reveal the key)."""
+    return sorted(options, key=lambda text: (_option_key(text), text))
+
+
 ANSWER_LIMIT = 500  # characters a typed answer may have (the form says so and stops there)
 
 
@@ -136,6 +142,9 @@ class QuestionType:
     fields: ClassVar[tuple[str, ...]] = ()
     # True when the learner grades themselves (a flashcard): it is not counted in a quiz's score.
     self_assessed: ClassVar[bool] = False
+    # True when a teacher may have the options shown in a fixed order (choice types). An order or
+    # match question keeps shuffling: its shuffled order is the question itself.
+    fixed_options: ClassVar[bool] = False
 
     def read(self, f: Fields, prompt: str | None) -> Data:
         """Validate the type's own fields and return its answer data."""
@@ -152,6 +161,14 @@ class QuestionType:
     def present(self, prompt: str, data: Data, rng: random.Random) -> Shown:
         """What a quiz shows for the question besides its prompt; never the answer."""
         return {}
+
+    def shown(self, prompt: str, data: Data, rng: random.Random, shuffle_options: bool = True) -> Shown:
+        """What a quiz shows (`present`); with `shuffle_options` off, a choice type's options come
+        in a fixed order (`in_fixed_order`) instead of shuffled, other types are unchanged."""
+        shown = self.present(prompt, data, rng)
+        if shuffle_options or not self.fixed_options:
+            return shown
+        return {**shown, "options": in_fixed_order(shown["options"])}
 
     def read_response(self, form: Form, shown: Shown) -> Any:
         """The learner's response from the submitted form, in the shape `grade` expects;

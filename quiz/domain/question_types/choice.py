@@ -25,6 +25,7 @@ class Mcq(QuestionType):
     name = "mcq"
     label = "Multiple choice"
     fields = ("answer", "distractors")
+    fixed_options = True
 
     def read(self, f: Fields, prompt: str | None) -> Data:
         answer = f.text("answer")
@@ -71,6 +72,7 @@ class Multi(QuestionType):
     name = "multi"
     label = "Several answers"
     fields = ("answers", "distractors")
+    fixed_options = True
 
     def read(self, f: Fields, prompt: str | None) -> Data:
         answers = f.texts("answers", minimum=1)

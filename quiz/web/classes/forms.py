@@ -71,6 +71,11 @@ class AssignmentForm(AssignmentRulesForm):
         SelectChoice("same", "The same set for everyone"),
         SelectChoice("draw", "A random draw for each student")])
     shuffle = BooleanField("Shuffle the order of the questions", default=True)
+    shuffle_options = BooleanField(
+        "Shuffle answer options", default=True,
+        description="Off: the options of multiple-choice questions are listed alphabetically, the same for "
+                    "every student (never in the bank's order, which would give the answer away). Order and "
+                    "matching questions are always shuffled.")
     mode = RadioField("Mode", default="test", choices=[
         SelectChoice("test", "Test — answers shown at the end (as allowed below)"),
         SelectChoice("practice", "Practice — the answer after each question")])

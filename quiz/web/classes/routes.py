@@ -342,7 +342,7 @@ def new_assignment(class_id: int) -> str | tuple[str, int] | Response:
             kind=form.kind.data or "quiz", bank_ids=form.banks.data or [],
             tags=form.tags.data or [], types=form.types.data or [], picked_ids=list(dict.fromkeys(picked)) or None,
             count=form.count.data or 1, same_set=form.same_set.data == "same", shuffle=bool(form.shuffle.data),
-            mode=form.mode.data or "test", **_rules(form, classroom))
+            shuffle_options=bool(form.shuffle_options.data), mode=form.mode.data or "test", **_rules(form, classroom))
         try:
             assignment = assignments.create_assignment(classroom, spec, _user(), utcnow(), random.SystemRandom())
         except assignments.AssignmentError as exc:
@@ -404,15 +404,16 @@ def show_assignment(class_id: int, assignment_id: int) -> str:
 @login_required
 def start_assignment(class_id: int, assignment_id: int) -> Response:
     user = _user()
-    classroom = classes.class_for_student(class_id, user)
-    if classroom is None:
+    assignment = assignments.assignment_for_student(class_id, assignment_id, user)
+    if assignment is None:
         abort(404)
-    assignment = _assignment(classroom, assignment_id)
     try:
         attempt = assignments.start_attempt(user, assignment, utcnow(), random.SystemRandom())
     except assignments.AssignmentError as exc:
         flash(str(exc), "error")
-        return _back(classroom, "classes.show_assignment", assignment_id=assignment.id)
+        if assignment.classroom.archived_at is not None:  # its pages are hidden from students now
+            return redirect(url_for("classes.index"), 303)
+        return _back(assignment.classroom, "classes.show_assignment", assignment_id=assignment.id)
     return redirect(url_for("quiz.show_attempt", attempt_id=attempt.id), 303)
 
 

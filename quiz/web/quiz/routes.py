@@ -157,9 +157,9 @@ def answer_item(attempt_id: int, position: int) -> str | tuple[str, int] | Respo
     except quizzes.TimeUp as exc:
         flash(str(exc), "error")
         return _to_results(attempt)
-    except quizzes.QuizError as exc:
+    except quizzes.QuizError as exc:  # e.g. its class was archived: a full page, so that the message shows
         flash(str(exc), "error")
-        return redirect(url_for("quiz.show_results", attempt_id=attempt.id), 303)
+        return _to_results(attempt)
     if _is_htmx():
         if attempt.mode == "test":
             next_position = quizzes.next_position(attempt)
