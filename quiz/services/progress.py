@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, case, func, literal_column, select
 
 from ..domain import scheduling
+from ..domain.question_types import QUESTION_TYPES
 from ..extensions import db
 from ..models import Attempt, AttemptAnswer, Bank, Card, LearnerSettings, Question, QuestionTag, ReviewLog
 from .studying import Deck, get_settings, next_card, scheduler_for
@@ -126,6 +127,12 @@ class Dashboard:
 
 
 # --- study days --------------------------------------------------------------------
+
+
+def _scored() -> ColumnElement[bool]:
+    """Quiz answers that count toward accuracy: not self-assessed flashcards ("I knew it" is
+    the learner's word, not a graded answer)."""
+    return Question.type.in_([name for name, qtype in QUESTION_TYPES.items() if not qtype.self_assessed])
 
 def _bucket(column: Any, edges: Sequence[datetime], low: int = 0, high: int | None = None) -> ColumnElement[Any]:
     """SQL for the index i with edges[i] <= column < edges[i + 1] (a binary search in CASEs,
@@ -241,7 +248,7 @@ def _groups(user_id: int, now: datetime, settings: LearnerSettings) -> tuple[lis
     answers = (select(AttemptAnswer.score, Question.bank_id, Question.id.label("question_id"))
                .select_from(AttemptAnswer).join(Attempt)
                .join(Question, AttemptAnswer.question_id == Question.id).join(Bank)
-               .where(Attempt.user_id == user_id, active).subquery())
+               .where(Attempt.user_id == user_id, active, _scored()).subquery())
     for bank_id, count, mean in db.session.execute(
             select(answers.c.bank_id, func.count(), func.avg(answers.c.score)).group_by(answers.c.bank_id)):
         bank(bank_id).answers, bank(bank_id).accuracy = count, float(mean)
@@ -322,7 +329,8 @@ def home(user_id: int, now: datetime) -> Home:
     counts = dict(db.session.execute(select(rows.c.bucket, func.count()).group_by(rows.c.bucket)).all())
     answers, mean = db.session.execute(
         select(func.count(), func.avg(AttemptAnswer.score)).select_from(AttemptAnswer).join(Attempt)
-        .where(Attempt.user_id == user_id, AttemptAnswer.answered_at >= edges[0])).one()
+        .join(Question, AttemptAnswer.question_id == Question.id)
+        .where(Attempt.user_id == user_id, AttemptAnswer.answered_at >= edges[0], _scored())).one()
     has_history = bool(db.session.scalar(select(ReviewLog.id).where(ReviewLog.user_id == user_id).limit(1))
                        or db.session.scalar(select(Attempt.id).where(Attempt.user_id == user_id).limit(1)))
     upcoming = next_card(user_id, Deck(), now) if has_history else None  # the study queue decides "due today"

@@ -315,3 +315,17 @@ def test_study_date_follows_the_cut_off_in_local_time(moment: datetime, expected
     start = scheduling.day_start(expected, PARIS, 4)
     assert start == scheduling.study_day_start(moment, "Europe/Paris", 4)
     assert start <= moment < scheduling.day_start(expected + timedelta(days=1), PARIS, 4)
+
+
+def test_self_assessed_flashcards_do_not_count_toward_quiz_accuracy(app: Flask) -> None:
+    """Issue 9, edge 8: "I knew it" on a flashcard inside a quiz is the learner's own word, not a
+    graded answer: accuracy on the dashboard and the home page counts only graded questions."""
+    with app.app_context():
+        sync_banks([EXAMPLES], NOW - timedelta(days=400))
+        learner = accounts.create_user("cards@example.org", "password123", "learner").id
+        add_answers(learner, {"ex-card": 1.0, "ex-mcq": 0.0})
+        db.session.commit()
+        group = progress.dashboard(learner, NOW).banks[0]
+        week = progress.home(learner, NOW)
+    assert (group.answers, group.accuracy) == (1, 0.0)
+    assert (week.answers_this_week, week.accuracy_this_week) == (1, 0.0)
