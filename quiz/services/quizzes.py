@@ -303,6 +303,15 @@ def finish(attempt: Attempt, now: datetime) -> None:
     db.session.commit()
 
 
+def finish_now(attempt: Attempt, now: datetime) -> None:
+    """The learner ends the attempt ("Finish the quiz now"); QuizError for an assignment of an
+    archived class, which is read-only (its teacher's gradebook may still close it)."""
+    if attempt.finished_at is None and _class_archived(attempt):
+        raise QuizError("This quiz is an assignment of a class that has been archived: it is read-only, "
+                        "so it was not finished.")
+    finish(attempt, now)
+
+
 def missed_question_ids(attempt: Attempt) -> list[str]:
     answered = answers_by_question(attempt)
     return [qid for qid in attempt.question_ids if qid not in answered or answered[qid].score < 0.999]

@@ -520,6 +520,8 @@ def test_an_archived_class_s_assignment_is_refused_with_a_message(client: FlaskC
                         data={"csrf_token": _token(client)}, follow_redirects=True)
     assert again.status_code == 200
     assert "This class is archived: its assignments are read-only" in again.get_data(as_text=True)
+    finished = client.post(f"/quiz/{attempt_id}/finish", data={"csrf_token": csrf_from(page)}, follow_redirects=True)
+    assert "archived: it is read-only, so it was not finished" in finished.get_data(as_text=True)
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
         assert attempt is not None and attempt.answers == [] and attempt.finished_at is None

@@ -181,7 +181,11 @@ def _htmx_redirect(url: str) -> Response:
 @bp.route("/<int:attempt_id>/finish", methods=["POST"])
 def finish_attempt(attempt_id: int) -> Response:
     attempt = _own_attempt(attempt_id)
-    quizzes.finish(attempt, utcnow())
+    try:
+        quizzes.finish_now(attempt, utcnow())
+    except quizzes.QuizError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("quiz.show_attempt", attempt_id=attempt.id), 303)
     return redirect(url_for("quiz.show_results", attempt_id=attempt.id), 303)
 
 
