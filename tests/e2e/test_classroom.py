@@ -63,7 +63,9 @@ def test_teacher_assigns_student_takes_teacher_grades(browser: Any, page: Any, l
     code = page.locator("strong.join-code").inner_text()
     assert re.fullmatch(r"[2-9A-HJKMNP-Z]{6}", code)
     expect(page.get_by_role("img", name="QR code of the join link for History 9B")).to_be_visible()
-    assert page.evaluate("() => document.querySelector('img[src$=\"qr.svg\"]').naturalWidth") > 0
+    # the QR code loads as an image (waits for it: the <img> is visible before its SVG has arrived)
+    page.wait_for_function("() => { const img = document.querySelector('img[src$=\"qr.svg\"]');"
+                           " return img !== null && img.complete && img.naturalWidth > 0; }")
     assert_accessible(page)
     class_url = page.url
 
