@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..domain import item_analysis as ia
+from ..domain import item_analysis as ia, item_report
 from ..domain.banks import read_bank
 from ..domain.question_types import QUESTION_TYPES
 from ..domain.question_types.base import _option_key
@@ -218,7 +218,7 @@ class QuestionLint:
 
     question: Question
     stats: ia.QuestionStatistics
-    remarks: tuple[ia.Lint, ...]
+    remarks: tuple[item_report.Lint, ...]
     place: Place
 
 
@@ -229,7 +229,7 @@ class BankLint:
     answers: int  # their answers in all
     classes: int  # classes whose assignments used them
     findings: tuple[QuestionLint, ...]
-    min_answers: int = ia.MIN_ANSWERS_FOR_LINT
+    min_answers: int = item_report.MIN_ANSWERS_FOR_LINT
 
 
 def _shown_path(path: str, banks_dir: str | None) -> str:
@@ -256,7 +256,7 @@ def _lines(bank: Bank) -> dict[str, int]:
     return {qid: line for qid, line, _col in spec.id_places}
 
 
-def bank_lint(bank: Bank, banks_dir: str | None = None, *, min_answers: int = ia.MIN_ANSWERS_FOR_LINT) -> BankLint:
+def bank_lint(bank: Bank, banks_dir: str | None = None, *, min_answers: int = item_report.MIN_ANSWERS_FOR_LINT) -> BankLint:
     """Moodle's per-question figures for a bank's questions pooled over every finished class
     attempt that asked them (every class, every attempt), and the lint remarks on them."""
     questions = {q.id: q for q in db.session.scalars(
@@ -278,7 +278,7 @@ def bank_lint(bank: Bank, banks_dir: str | None = None, *, min_answers: int = ia
     findings = []
     lines: dict[str, int] | None = None
     for stats in mine:
-        remarks = ia.question_lint(stats, min_answers=min_answers)
+        remarks = item_report.question_lint(stats, min_answers=min_answers)
         if not remarks:
             continue
         if lines is None:

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-from quiz.domain import item_analysis as ia
+from quiz.domain import item_analysis as ia, item_report
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 QUESTIONS = ("Q1", "Q2", "Q3")
@@ -369,15 +369,15 @@ OPTIONS_OK = (("Niani", True, 70), ("Gao", False, 30), ("Timbuktu", False, 20))
       ("unchosen-distractor", "distractor 'Gao' chosen by nobody in 30 answers")]),
 ])
 def test_lint(question: ia.QuestionStatistics, expected: list[tuple[str, str]]) -> None:
-    assert [(remark.kind, remark.message) for remark in ia.lint([question])] == expected
-    assert all(remark.question_id == "mali-07" for remark in ia.lint([question]))
+    assert [(remark.kind, remark.message) for remark in item_report.lint([question])] == expected
+    assert all(remark.question_id == "mali-07" for remark in item_report.lint([question]))
 
 
 def test_lint_pooled_over_every_use_of_a_question() -> None:
     """The bank page pools every class's attempts: a distractor nobody chose in any of them is named."""
     pooled = [attempt(f"s{i}", {"Q1": 1, "Q2": float(i % 3 != 0), "Q3": 0},
                       "Niani" if i % 3 else "Timbuktu") for i in range(120)]
-    remarks = ia.lint(ia.analyse(pooled, ITEMS).questions)
+    remarks = item_report.lint(ia.analyse(pooled, ITEMS).questions)
     assert ("Q2", "distractor 'Gao' chosen by nobody in 120 answers") in [(r.question_id, r.message) for r in remarks]
     assert ("Q1", "too-easy") in [(r.question_id, r.kind) for r in remarks]  # everyone got Q1
     assert ("Q3", "too-hard") in [(r.question_id, r.kind) for r in remarks]  # nobody got Q3
@@ -397,7 +397,7 @@ def bars(root: ET.Element) -> dict[str, ET.Element]:
 
 
 def test_facility_chart_has_a_bar_per_question_with_its_figure(fixture_analysis: ia.ItemAnalysis) -> None:
-    root = parse(ia.facility_chart(fixture_analysis.questions))
+    root = parse(item_report.facility_chart(fixture_analysis.questions))
     assert set(bars(root)) == {"Q1 Q1: facility 80 % (5 attempts)",
                                "Q2 Capital of Mali under Sundiata: facility 40 % (5 attempts)",
                                "Q3 Q3: facility 50 % (5 attempts)"}
@@ -408,7 +408,7 @@ def test_facility_chart_has_a_bar_per_question_with_its_figure(fixture_analysis:
 
 def test_discrimination_chart_shows_a_negative_index_below_zero() -> None:
     result = ia.analyse(DRAWS)  # Q1 and Q3 discriminate −50 % (worked out above for Q1), Q2 100 %
-    root = parse(ia.discrimination_chart(result.questions))
+    root = parse(item_report.discrimination_chart(result.questions))
     shown = bars(root)
     q1, q2, q3 = (shown[f"Q{n} Q{n}: discrimination {text}"] for n, text in ((1, "-50 %"), (2, "100 %"), (3, "-50 %")))
     assert [rect.get("class") for rect in (q1, q2, q3)] == ["bar bar-negative", "bar", "bar bar-negative"]
@@ -422,14 +422,14 @@ def test_discrimination_chart_shows_a_negative_index_below_zero() -> None:
 def test_a_question_without_a_discrimination_index_is_a_gap_and_labels_are_escaped() -> None:
     same = [attempt(name, {"Q1": 1, "Q2": 0}) for name in "AB"]
     named = [ia.Item("Q1", "<b>Sundiata</b> & Sumanguru"), ia.Item("Q2")]
-    svg = ia.discrimination_chart(ia.analyse(same, named).questions)
+    svg = item_report.discrimination_chart(ia.analyse(same, named).questions)
     root = parse(svg)
     assert bars(root) == {}
     assert "<b>" not in svg
-    facility = parse(ia.facility_chart(ia.analyse(same, named).questions))
+    facility = parse(item_report.facility_chart(ia.analyse(same, named).questions))
     assert "Q1 <b>Sundiata</b> & Sumanguru: facility 100 % (2 attempts)" in bars(facility)
 
 
 @pytest.mark.parametrize("value, text", [(None, "—"), (0.8, "80 %"), (0.5625, "56 %"), (-0.21, "-21 %")])
 def test_figure_is_a_percentage_or_a_dash(value: float | None, text: str) -> None:
-    assert ia.figure(value) == text
+    assert item_report.figure(value) == text

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 import pytest
 from flask import Flask
@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from quiz.domain import item_analysis as ia, scheduling
 from quiz.extensions import db
-from quiz.models import Assignment, Attempt, Bank, Card, Classroom, Enrollment, ReviewLog, User
+from quiz.models import Assignment, Attempt, Bank, Card, Classroom, Enrollment, User
 from quiz.services import accounts, assignments, classes, demo, item_analysis, mastery_map, quizzes, studying
 from quiz.services.assignments import AssignmentSpec
 from quiz.services.banks import sync_banks

@@ -10,7 +10,6 @@ from flask.testing import FlaskClient
 
 from quiz.web.assets import fingerprinted_name
 
-from ..conftest import csrf_from
 
 from .test_quiz import banks, start  # noqa: F401  (banks is a fixture: the example bank, so the catalog has content)
 

@@ -14,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from quiz.domain import item_report
 from quiz.extensions import db
 from quiz.models import Attempt, AttemptAnswer, Classroom, Enrollment, ReviewLog, User
 from quiz.services import assignments, demo, item_analysis
@@ -64,7 +65,7 @@ def test_the_analysis_page_shows_the_figures_of_the_answers(client: FlaskClient,
     for index, question in enumerate(result.analysis.questions, start=1):
         row = re.search(rf'<tr id="question-{index}">(.*?)</tr>', page, re.S)
         assert row and question.question_id in row.group(1)
-        assert f'<td class="num">{item_analysis.ia.figure(question.facility)}</td>' in row.group(1)
+        assert f'<td class="num">{item_report.figure(question.facility)}</td>' in row.group(1)
     assert "(key)" in page  # choice questions mark their key in words
     assert page.count('<svg') - page.count('aria-hidden="true" focusable="false"') == 2 and "Data of the chart: facility index per question" in page
     assert "Data of the chart: discrimination index per question" in page

@@ -5,7 +5,7 @@ from flask import abort, current_app, render_template, request
 from flask_login import login_required
 from markupsafe import Markup
 
-from ...domain import charts, item_analysis as ia
+from ...domain import charts, item_analysis as ia, item_report
 from ...models import Assignment, Classroom
 from ...models.types import utcnow
 from ...services import assignments, item_analysis, mastery_map
@@ -31,11 +31,11 @@ def item_analysis_page(class_id: int, assignment_id: int) -> str:
     which = which if which in item_analysis.WHICH else "first"
     result = item_analysis.analyse_assignment(assignment, which)
     questions = result.analysis.questions
-    svgs = {"facility": Markup(ia.facility_chart(questions)),
-            "discrimination": Markup(ia.discrimination_chart(questions))} if result.analysis.quiz.attempts else {}
+    svgs = {"facility": Markup(item_report.facility_chart(questions)),
+            "discrimination": Markup(item_report.discrimination_chart(questions))} if result.analysis.quiz.attempts else {}
     return render_template("insights/item_analysis.html", classroom=classroom, assignment=assignment,
                            result=result, quiz=result.analysis.quiz, questions=questions, svgs=svgs,
-                           figure=ia.figure, charts=charts, dubious=ia.DUBIOUS_EFFICIENCY)
+                           figure=item_report.figure, charts=charts, dubious=ia.DUBIOUS_EFFICIENCY)
 
 
 @bp.route("/<int:class_id>/mastery")
