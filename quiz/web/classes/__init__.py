@@ -7,6 +7,6 @@ bp = Blueprint("classes", __name__, url_prefix="/classes")
 
 
 def init_app(app: Flask) -> None:
-    from . import routes  # noqa: F401
+    from . import assignment_routes, routes  # noqa: F401
 
     app.register_blueprint(bp)

@@ -2,10 +2,26 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateTimeLocalField, DecimalField, EmailField, IntegerField, RadioField,
-                     SelectField, StringField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    DecimalField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
 from ..quiz.forms import MultiCheckboxField
 from ..study.forms import _timezones
