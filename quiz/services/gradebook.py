@@ -201,9 +201,10 @@ def regrade(assignment: Assignment, by: User, now: datetime) -> Regrade:
     changes: list[dict[str, Any]] = []
     stale = stale_answers(assignment)
     touched: dict[int, Attempt] = {}
+    questions = {q.id: q for q in db.session.scalars(
+        select(Question).where(Question.id.in_({answer.question_id for answer in stale})))}
     for answer in stale:
-        question = db.session.get(Question, answer.question_id)
-        assert question is not None
+        question = questions[answer.question_id]
         result = grade(question.type, question.data, answer.response)
         if abs(result.score - answer.score) > 1e-9:
             changes.append({"answer_id": answer.id, "attempt_id": answer.attempt_id, "user_id": answer.attempt.user_id,
