@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -258,12 +259,33 @@ def submit_answer(attempt: Attempt, position: int, response: Any, now: datetime,
 
 @dataclass(frozen=True)
 class Summary:
-    """An attempt's outcome: graded questions right of those scored, and self-assessed flashcards apart."""
+    """An attempt's outcome: graded questions right, partly right, wrong or unanswered of those
+    scored, and self-assessed flashcards apart (known or not)."""
 
-    right: int
-    scored: int
-    knew: int
-    self_assessed: int
+    right: int = 0
+    partial: int = 0
+    wrong: int = 0
+    unanswered: int = 0
+    knew: int = 0
+    unknown: int = 0
+
+    @property
+    def scored(self) -> int:
+        return self.right + self.partial + self.wrong + self.unanswered
+
+    @property
+    def self_assessed(self) -> int:
+        return self.knew + self.unknown
+
+
+def outcome(question: Question, answer: AttemptAnswer | None) -> str:
+    """How results file one question: right, partial, wrong or unanswered; a self-assessed
+    flashcard is knew or unknown (it is not scored)."""
+    if answer is None:
+        return "unanswered"
+    if QUESTION_TYPES[question.type].self_assessed:
+        return "knew" if answer.score >= 0.999 else "unknown"
+    return "right" if answer.score >= 0.999 else ("partial" if answer.score > 0 else "wrong")
 
 
 def _self_assessed_ids(attempt: Attempt) -> set[str]:
@@ -273,13 +295,11 @@ def _self_assessed_ids(attempt: Attempt) -> set[str]:
         Question.id.in_(attempt.question_ids), Question.type.in_(kinds))))
 
 
-def summary(attempt: Attempt) -> Summary:
-    """How many scored questions were right, and how many self-assessed cards the learner knew."""
-    cards = _self_assessed_ids(attempt)
+def summary(attempt: Attempt, questions: list[Question] | None = None) -> Summary:
+    """How many questions of each outcome the attempt has (its `questions` when already loaded)."""
     answers = answers_by_question(attempt)
-    right = sum(1 for qid, a in answers.items() if qid not in cards and a.score >= 0.999)
-    knew = sum(1 for qid, a in answers.items() if qid in cards and a.score >= 0.999)
-    return Summary(right=right, scored=len(attempt.question_ids) - len(cards), knew=knew, self_assessed=len(cards))
+    counts = Counter(outcome(q, answers.get(q.id)) for q in (questions if questions is not None else questions_of(attempt)))
+    return Summary(**counts)
 
 
 def _finish(attempt: Attempt, now: datetime) -> None:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import math
 import random
-from collections import Counter
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -11,7 +10,7 @@ from werkzeug import Response
 from wtforms.fields.choices import SelectChoice
 
 from ...domain.question_types import QUESTION_TYPES
-from ...models import Attempt, AttemptAnswer, Question
+from ...models import Attempt
 from ...models.types import utcnow
 from ...services import catalog, quizzes
 from ..auth.forms import ActionForm
@@ -199,22 +198,11 @@ def show_results(attempt_id: int) -> str | Response:
         _end_if_time_is_up(attempt)
     answers = quizzes.answers_by_question(attempt)
     questions = quizzes.questions_of(attempt)
-    tally = Counter({"right": 0, "partial": 0, "wrong": 0, "unanswered": 0, "knew": 0, "unknown": 0})
-    tally.update(_outcome(q, answers.get(q.id)) for q in questions)
     return render_template("quiz/results.html", attempt=attempt, questions=questions, answers=answers,
                            types=QUESTION_TYPES, missed=quizzes.missed_question_ids(attempt),
-                           summary=quizzes.summary(attempt), answers_shown=quizzes.answers_visible(attempt, now),
-                           action_form=ActionForm(), tally=tally, outcome_of=_outcome)
-
-
-def _outcome(question: Question, answer: AttemptAnswer | None) -> str:
-    """right, partial, wrong or unanswered: how the results page files one question; a
-    self-assessed flashcard is knew or unknown (it is not scored)."""
-    if answer is None:
-        return "unanswered"
-    if QUESTION_TYPES[question.type].self_assessed:
-        return "knew" if answer.score >= 0.999 else "unknown"
-    return "right" if answer.score >= 0.999 else ("partial" if answer.score > 0 else "wrong")
+                           summary=quizzes.summary(attempt, questions),
+                           answers_shown=quizzes.answers_visible(attempt, now),
+                           action_form=ActionForm(), outcome_of=quizzes.outcome)
 
 
 @bp.route("/<int:attempt_id>/retry", methods=["POST"])
