@@ -156,7 +156,7 @@ def number_forms(value: float) -> set[str]:
 
 
 needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"the source articles are not at {SEEDS}; "
-                                 "citations are checked only where ../shared/seeds is present")
+                                 "citations are checked only where ../shared/seeds is present (or QUIZ_SEEDS_DIR names them)")
 
 
 @needs_seeds
