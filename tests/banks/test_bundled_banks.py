@@ -12,11 +12,11 @@ import yaml
 
 from quiz.domain.banks import BankSpec
 from quiz.services.banks import find_files, load_banks
+from tests.conftest import SEEDS
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONS = ROOT / "questions"
 MALI = QUESTIONS / "mali"
-SEEDS = ROOT.parent / "shared" / "seeds"
 SCHEMA = json.loads((QUESTIONS / "schema.json").read_text())
 ARTICLES = {
     "vice-2014": "000_284cecf88603a7fc.txt",
