@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -13,12 +12,11 @@ import yaml
 
 from quiz.domain.banks import BankSpec
 from quiz.services.banks import find_files, load_banks
+from tests.conftest import SEEDS
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONS = ROOT / "questions"
 MALI = QUESTIONS / "mali"
-# The articles live beside the checkout (../shared/seeds); QUIZ_SEEDS_DIR points elsewhere (e.g. from a worktree).
-SEEDS = Path(os.environ.get("QUIZ_SEEDS_DIR") or ROOT.parent / "shared" / "seeds")
 SCHEMA = json.loads((QUESTIONS / "schema.json").read_text())
 ARTICLES = {
     "vice-2014": "000_284cecf88603a7fc.txt",
@@ -156,7 +154,7 @@ def number_forms(value: float) -> set[str]:
 
 
 needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"the source articles are not at {SEEDS}; "
-                                 "citations are checked only where ../shared/seeds is present (or QUIZ_SEEDS_DIR names them)")
+                                 "citations are checked only where ../shared/seeds is present")
 
 
 @needs_seeds
