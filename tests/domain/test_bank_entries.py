@@ -101,8 +101,8 @@ def test_a_bank_without_entries_reads_as_before() -> None:
 CASES = [
     # (name, text, line, col, words the message must contain)
     ("about an unknown entry, with a suggestion", edit("about: [serval]", "about: [servall]"), 48, 13,
-     "'about' names 'servall', which is not an event, person, organisation or place in this bank's 'entries' "
-     "(did you mean 'serval'?)"),
+     ("'about' names 'servall', which is not an event, person, organisation or place in this bank's 'entries' "
+      "(did you mean 'serval'?)")),
     ("who names a place", edit("who: [hollande, aqim]", "who: [hollande, konna]"), 15, 23,
      "'who' names 'konna', which is not a person or organisation"),
     ("where names an unknown place", edit("where: [konna]", "where: [kona]"), 16, 15,
