@@ -18,7 +18,11 @@ from quiz.models import User
 from quiz.services import accounts
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
+# The seed articles and third-party interchange fixtures live beside the project
+# (../shared); QUIZ_SHARED_DIR points elsewhere (CI sets it for a clone in /tmp).
+SHARED = Path(os.environ.get("QUIZ_SHARED_DIR") or ROOT.parent / "shared")
+SEEDS = SHARED / "seeds"
+INTEROP = SHARED / "interop"
 
 
 def database_url(tmp_path: Path) -> str:

@@ -12,11 +12,11 @@ import yaml
 
 from quiz.domain.banks import BankSpec
 from quiz.services.banks import find_files, load_banks
+from tests.conftest import SEEDS
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONS = ROOT / "questions"
 MALI = QUESTIONS / "mali"
-SEEDS = ROOT.parent / "shared" / "seeds"
 SCHEMA = json.loads((QUESTIONS / "schema.json").read_text())
 ARTICLES = {
     "vice-2014": "000_284cecf88603a7fc.txt",
@@ -30,6 +30,7 @@ THEMES = {  # bank id -> minimum number of questions
     "mali-organisations": 20,
     "mali-who-did-what": 45,
     "mali-places-figures": 30,
+    "mali-causes": 15,
 }
 
 
@@ -75,7 +76,7 @@ def test_every_bank_passes_the_checker_and_uses_every_type(all_banks: list[BankS
     assert set(types) == {"mcq", "multi", "truefalse", "short", "number", "date", "order", "match", "cloze", "card"}
 
 
-def test_four_mali_themes_with_enough_questions(mali: dict[str, BankSpec]) -> None:
+def test_mali_themes_with_enough_questions(mali: dict[str, BankSpec]) -> None:
     counts = {bank_id: len(bank.questions) for bank_id, bank in mali.items()}
     assert set(counts) == set(THEMES)
     for bank_id, minimum in THEMES.items():
@@ -176,3 +177,48 @@ def test_dates_and_numbers_appear_in_their_cited_paragraph(mali: dict[str, BankS
                 if not any(form.lower() in text for form in number_forms(q.data["answer"])):
                     missing.append((q.id, q.data["answer"]))
     assert missing == []
+
+
+COPY_LIMIT = 9  # words in a row shared with an article: a copied sentence, not a name or a short quotation
+KNOWN_COPIES = {  # older questions with a run of COPY_LIMIT words or more, awaiting a rewrite
+    "chrono-gsim-communique", "place-convoy-weapons",
+}
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, lowercased, apostrophes dropped, a cloze gap read as its first answer."""
+    text = re.sub(r"\{\{([^}|]*)(?:\|[^}]*)?\}\}", r" \1 ", text)
+    return re.findall(r"\w+", text.casefold().replace("’", "").replace("'", ""))
+
+
+def texts(value: object) -> list[str]:
+    """Every piece of text in a question's answer data (answers, options, items, pairs, backs)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [t for key, v in value.items() if key != "date" for t in texts(v)]
+    if isinstance(value, (list, tuple)):
+        return [t for v in value for t in texts(v)]
+    return []
+
+
+@needs_seeds
+def test_no_question_copies_a_run_of_words_from_the_articles(mali: dict[str, BankSpec]) -> None:
+    runs = {tuple(ws[i:i + COPY_LIMIT])
+            for name in ARTICLES.values()
+            for ws in [words((SEEDS / name).read_text(encoding="utf-8", errors="replace"))]
+            for i in range(len(ws) - COPY_LIMIT + 1)}
+    copied = []
+    for bank in mali.values():
+        for q in bank.questions:
+            for text in [q.prompt, q.explanation, *texts(q.data)]:
+                ws = words(text)
+                hit = next((" ".join(ws[i:i + COPY_LIMIT]) for i in range(len(ws) - COPY_LIMIT + 1)
+                            if tuple(ws[i:i + COPY_LIMIT]) in runs), None)
+                if hit and q.id not in KNOWN_COPIES:
+                    copied.append((q.id, hit))
+    assert copied == []
+
+
+def test_the_copy_check_reads_a_cloze_gap_as_its_first_answer() -> None:
+    assert words("On {{2 November|2nd}} 2013 AQIM’s men") == ["on", "2", "november", "2013", "aqims", "men"]

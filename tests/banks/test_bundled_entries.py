@@ -10,12 +10,12 @@ import pytest
 from quiz.domain.banks import BankSpec
 from quiz.services.banks import load_banks
 
-from .test_bundled_banks import ARTICLES, MALI, ROOT
+from tests.conftest import SEEDS
 
-# The articles beside the checkout (../shared/seeds), or beside the folder of worktrees.
-SEEDS = next((p for p in (ROOT.parent / "shared" / "seeds", ROOT.parent.parent / "shared" / "seeds") if p.is_dir()),
-             ROOT.parent / "shared" / "seeds")
-needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"the source articles are not at {SEEDS}")
+from .test_bundled_banks import ARTICLES, MALI
+
+needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"the source articles are not at {SEEDS} "
+                                 "(set QUIZ_SHARED_DIR to the folder holding seeds/)")
 COPIED_RUN = 8  # words in a row shared with an article count as copied
 
 
