@@ -51,12 +51,7 @@ def quiz_on(user: User, key: str, now: datetime, rng: random.Random) -> Attempt:
     return quizzes.start_quiz(user, request, now, rng)
 
 
-def question_ids(key: str) -> tuple[str, ...] | None:
-    """The questions about an entry (a study deck), or None when there is no such entry."""
+def entry_questions(key: str) -> tuple[str, tuple[str, ...]] | None:
+    """An entry's name and the questions about it (a study deck), or None when there is no such entry."""
     entry = reference().entries.get(key)
-    return tuple(entry.question_ids) if entry is not None else None
-
-
-def entry_name(key: str) -> str | None:
-    entry = reference().entries.get(key)
-    return entry.name if entry is not None else None
+    return (entry.name, tuple(entry.question_ids)) if entry is not None else None

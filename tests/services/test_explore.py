@@ -65,8 +65,8 @@ def test_the_reference_merges_an_entry_defined_in_two_banks(app: Flask, write_ba
         # a place's questions include those about an event there
         assert sorted(konna.question_ids) == ["o-konna", "s-konna"]
         assert [e.key for e in reference.events_with("konna")] == ["konna-falls"]
-        assert explore.question_ids("konna") == tuple(konna.question_ids)
-        assert explore.question_ids("nowhere") is None
+        assert explore.entry_questions("konna") == ("Konna", tuple(konna.question_ids))
+        assert explore.entry_questions("nowhere") is None
 
 
 def test_a_retired_bank_leaves_the_reference(app: Flask, write_bank: Callable[..., Path]) -> None:

@@ -60,7 +60,7 @@ def show_places() -> str:
 @bp.route("/explore/<key>/quiz", methods=["POST"])
 def quiz_entry(key: str) -> Response:
     """Quiz me on this: a practice quiz on the questions about one entry."""
-    if explore.entry_name(key) is None:
+    if explore.entry_questions(key) is None:
         abort(404)
     user = ensure_learner()
     try:

@@ -38,10 +38,10 @@ def _deck() -> studying.Deck:
     source = request.form if request.method == "POST" else request.args
     about = source.get("about") or ""
     if about:
-        ids, name = explore.question_ids(about), explore.entry_name(about)
-        if ids is None or name is None:
+        found = explore.entry_questions(about)
+        if found is None:
             abort(404)
-        return _AboutDeck(question_ids=ids, about=about, about_name=name)
+        return _AboutDeck(question_ids=found[1], about=about, about_name=found[0])
     quiz_id = source.get("quiz") or ""
     if quiz_id:
         attempt = quizzes.get_attempt(int(quiz_id), current_learner()) if quiz_id.isdigit() else None
