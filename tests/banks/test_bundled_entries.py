@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
+import jsonschema
 import pytest
+import yaml
 
 from quiz.domain.banks import BankSpec
 from quiz.services.banks import load_banks
 
 from tests.conftest import SEEDS
 
-from .test_bundled_banks import ARTICLES, MALI
+from .test_bundled_banks import ARTICLES, MALI, SCHEMA, _TextDates
 
 needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"the source articles are not at {SEEDS} "
                                  "(set QUIZ_SHARED_DIR to the folder holding seeds/)")
@@ -95,3 +97,15 @@ def test_entries_are_in_their_own_words(mali: list[BankSpec]) -> None:
                 runs = {" ".join(words[i:i + COPIED_RUN]) for i in range(len(words) - COPIED_RUN + 1)}
                 copied += [(key, run) for run in runs & article_runs]
     assert copied == []
+
+
+@pytest.mark.parametrize("change", [
+    ("kind: town", "kind: towm"),
+    ("      date: 2013-01-11\n", ""),
+    ("      who: [bourgeot]\n", "      who: [bourgeot]\n      when: 1916\n"),
+])
+def test_the_json_schema_checks_entries_too(change: tuple[str, str]) -> None:
+    text = (MALI / "chronology.yaml").read_text(encoding="utf-8")
+    assert change[0] in text
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(yaml.load(text.replace(*change, 1), Loader=_TextDates), SCHEMA)

@@ -139,3 +139,11 @@ def test_the_views_work_without_entries(app: Flask, client: FlaskClient) -> None
         response = client.get(url)
         assert response.status_code == 200 and entries_on(client, url) == {}
     assert "No event matches" in client.get("/timeline").get_data(as_text=True)
+
+
+def test_a_flashcards_back_links_to_what_it_is_about(client: FlaskClient, mali: None) -> None:
+    page = client.get("/study?about=hollande").get_data(as_text=True)
+    assert client.post("/study/start", data={"csrf_token": csrf_from(page), "about": "hollande"}).status_code == 303
+    html = client.get("/study?about=hollande&reveal=1").get_data(as_text=True)
+    assert 'id="card-answer"' in html
+    assert re.search(r'href="/(timeline|people)#(hollande|serval-begins)"', html)
