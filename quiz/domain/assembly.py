@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
 from .answers import normalize
+from .entries import EXPLORE_KEY
 
 
 @lru_cache(maxsize=8192)
@@ -25,12 +26,14 @@ def _normalized(text: str) -> str:
 
 
 def _strings(value: Any) -> Iterable[str]:
-    """Every text inside a question's data (options, pairs, items, gaps…), at any depth."""
+    """Every text inside a question's data (options, pairs, items, gaps…), at any depth; not the
+    entries it is about (a quiz does not show them)."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, Mapping):
-        for item in value.values():
-            yield from _strings(item)
+        for key, item in value.items():
+            if key != EXPLORE_KEY:
+                yield from _strings(item)
     elif isinstance(value, (list, tuple)):
         for item in value:
             yield from _strings(item)

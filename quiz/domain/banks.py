@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from .entries import EXPLORE_KEY, Entry, Linker, read_about, read_citation, read_entries
 from .fields import Fields, did_you_mean
 from .problems import Problem
 from .question_types import QUESTION_TYPES, TYPE_SYNONYMS
@@ -17,9 +18,9 @@ TAG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 DIFFICULTIES = ("easy", "medium", "hard")
 
-BANK_FIELDS = ("id", "title", "description", "language", "sources", "tags", "questions")
+BANK_FIELDS = ("id", "title", "description", "language", "sources", "tags", "entries", "questions")
 SOURCE_FIELDS = ("title", "publisher", "author", "date", "url", "file")
-QUESTION_FIELDS = ("id", "type", "prompt", "explanation", "source", "tags", "difficulty")
+QUESTION_FIELDS = ("id", "type", "prompt", "explanation", "source", "tags", "difficulty", "about")
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,17 @@ class QuestionSpec:
     difficulty: str | None
     line: int = 0
     col: int = 0
+    # the entries the question is about, as stored (quiz.domain.entries); None without 'about'
+    explore: dict[str, Any] | None = None
+
+    def stored_data(self) -> dict[str, Any]:
+        """The answer data as stored: with the question's entries, when it has some."""
+        return {**self.data, EXPLORE_KEY: self.explore} if self.explore else self.data
 
     def content(self) -> dict[str, Any]:
         """Everything that defines the question, excluding where it sits in a file."""
         return {
-            "type": self.type, "prompt": self.prompt, "data": self.data, "explanation": self.explanation,
+            "type": self.type, "prompt": self.prompt, "data": self.stored_data(), "explanation": self.explanation,
             "source_id": self.source_id, "paragraph": self.paragraph, "tags": self.tags,
             "difficulty": self.difficulty,
         }
@@ -73,6 +80,7 @@ class BankSpec:
     sources: dict[str, SourceSpec]
     tags: list[str]
     questions: list[QuestionSpec] = field(default_factory=list)
+    entries: dict[str, Entry] = field(default_factory=dict)
     path: str = ""
     line: int = 1
     # every question id written in the file, valid question or not, with its line and column
@@ -146,7 +154,9 @@ def _read_bank(root: Map, report: Any) -> BankSpec | None:
     sources = _read_sources(f)
     tags = _tags(f, "tags")
     questions_node = f.sequence("questions", required=True)
-    bank = BankSpec(bank_id or "", title or "", description, language or "", sources, tags, line=root.line)
+    bank = BankSpec(bank_id or "", title or "", description, language or "", sources, tags, line=root.line,
+                    entries=read_entries(f, sources, ID_PATTERN))
+    linker = Linker(bank.entries, report)
     if questions_node is None:
         return bank
     if not questions_node.items:
@@ -158,9 +168,10 @@ def _read_bank(root: Map, report: Any) -> BankSpec | None:
         qid = node.get("id")
         if isinstance(qid, Scalar) and isinstance(qid.value, str):
             bank.id_places.append((qid.value, node.line, node.col))
-        question = _read_question(node, index, bank, report)
+        question = _read_question(node, index, bank, report, linker)
         if question is not None:
             bank.questions.append(question)
+    linker.finish()
     return bank
 
 
@@ -199,7 +210,7 @@ def _read_type(f: Fields) -> str | None:
     return None
 
 
-def _read_question(node: Map, index: int, bank: BankSpec, report: Any) -> QuestionSpec | None:
+def _read_question(node: Map, index: int, bank: BankSpec, report: Any, linker: Linker) -> QuestionSpec | None:
     qid_node = node.get("id")
     label = f"question '{qid_node.value}'" if isinstance(qid_node, Scalar) and qid_node.value else f"question {index}"
     f = Fields(node, label, report)
@@ -212,8 +223,9 @@ def _read_question(node: Map, index: int, bank: BankSpec, report: Any) -> Questi
         f.check_known(QUESTION_FIELDS + tuple({n for t in QUESTION_TYPES.values() for n in t.fields}))
     prompt = f.text("prompt")
     explanation = f.text("explanation")
-    source_id, paragraph = _read_citation(f, bank)
+    source_id, paragraph = read_citation(f, bank.sources)
     tags = _tags(f, "tags")
+    explore = linker.link(read_about(f))
     difficulty = f.text("difficulty", required=False)
     if difficulty is not None and difficulty not in DIFFICULTIES:
         f.at(node.get("difficulty") or node,
@@ -225,24 +237,7 @@ def _read_question(node: Map, index: int, bank: BankSpec, report: Any) -> Questi
     assert qid and qtype and prompt and explanation and source_id and paragraph
     all_tags = sorted(set(bank.tags) | set(tags))
     return QuestionSpec(qid, qtype, prompt, data, explanation, source_id, paragraph, all_tags,
-                        difficulty, node.line, node.col)
-
-
-def _read_citation(f: Fields, bank: BankSpec) -> tuple[str | None, int | None]:
-    node = f.mapping("source", required=True)
-    if node is None:
-        return None, None
-    c = Fields(node, "the citation 'source'", f.report)
-    c.check_known(("id", "paragraph"))
-    source_id = c.text("id")
-    paragraph = c.integer("paragraph", required=True, minimum=1)
-    if source_id is not None and source_id not in bank.sources:
-        known = ", ".join(bank.sources) or "none"
-        c.at(node.get("id") or node,
-             f"the citation names the source '{source_id}', which the bank does not list in 'sources'"
-             f"{did_you_mean(source_id, bank.sources)} (listed: {known})")
-        source_id = None
-    return source_id, paragraph
+                        difficulty, node.line, node.col, explore)
 
 
 def check_across(banks: Iterable[BankSpec]) -> list[Problem]:

@@ -267,7 +267,7 @@ def _question_values(bank_id: str, position: int, q: QuestionSpec, content_hash:
     """A question's row as stored (the _QUESTION_COLUMNS): its content from the file and where it sits."""
     return {
         "id": q.id, "bank_id": bank_id, "position": position, "type": q.type, "prompt": q.prompt,
-        "data": q.data, "explanation": q.explanation, "source_id": q.source_id, "paragraph": q.paragraph,
+        "data": q.stored_data(), "explanation": q.explanation, "source_id": q.source_id, "paragraph": q.paragraph,
         "difficulty": q.difficulty, "content_hash": content_hash,
     }
 

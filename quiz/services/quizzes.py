@@ -52,6 +52,7 @@ class QuizRequest:
     time_limit_minutes: int | None = None
     time_limit_seconds: int | None = None  # a finer limit (tests); when set it replaces the minutes
     question_ids: list[str] | None = None  # a retry names its questions
+    title: str | None = None  # the attempt's title when it is not the banks' (e.g. "About Konna")
 
 
 def _candidates(request: QuizRequest) -> list[assembly.Candidate]:
@@ -74,6 +75,8 @@ def _candidates(request: QuizRequest) -> list[assembly.Candidate]:
 
 
 def _title(request: QuizRequest) -> str:
+    if request.title:
+        return request.title
     titles = list(db.session.scalars(select(Bank.title).where(Bank.id.in_(request.bank_ids)).order_by(Bank.title)))
     title = " + ".join(titles) if titles else "All banks"
     if request.tags:

@@ -11,7 +11,7 @@ from werkzeug import Response
 from ...domain import scheduling
 from ...domain.question_types import QUESTION_TYPES
 from ...models.types import utcnow
-from ...services import catalog, optimizing, progress, quizzes, studying
+from ...services import catalog, explore, optimizing, progress, quizzes, studying
 from ..auth.forms import ActionForm
 from ..auth.learner import current_learner, ensure_learner
 from . import bp
@@ -26,8 +26,22 @@ class _QuizDeck(studying.Deck):
     quiz_title: str = ""
 
 
+@dataclass(frozen=True)
+class _AboutDeck(studying.Deck):
+    """The questions about one entry of the reference ("Study these cards" on the timeline, glossary…)."""
+
+    about: str = ""
+    about_name: str = ""
+
+
 def _deck() -> studying.Deck:
     source = request.form if request.method == "POST" else request.args
+    about = source.get("about") or ""
+    if about:
+        found = explore.entry_questions(about)
+        if found is None:
+            abort(404)
+        return _AboutDeck(question_ids=found[1], about=about, about_name=found[0])
     quiz_id = source.get("quiz") or ""
     if quiz_id:
         attempt = quizzes.get_attempt(int(quiz_id), current_learner()) if quiz_id.isdigit() else None
@@ -41,6 +55,8 @@ def _deck() -> studying.Deck:
 def _deck_args(deck: studying.Deck) -> dict[str, str]:
     if isinstance(deck, _QuizDeck):
         return {"quiz": str(deck.quiz_id)}
+    if isinstance(deck, _AboutDeck):
+        return {"about": deck.about}
     return {k: v for k, v in (("bank", deck.bank_id), ("tag", deck.tag)) if v}
 
 
@@ -51,6 +67,8 @@ def _is_htmx() -> bool:
 def _deck_title(deck: studying.Deck) -> str:
     if isinstance(deck, _QuizDeck):
         return f"Missed in {deck.quiz_title}"
+    if isinstance(deck, _AboutDeck):
+        return f"About {deck.about_name}"
     if deck.bank_id:
         summary = catalog.get_bank(deck.bank_id)
         if summary is None:
