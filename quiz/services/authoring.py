@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import func, select
 
 from ..domain import bank_versions
 from ..domain.banks import ID_PATTERN, BankSpec, check_across, read_bank
 from ..domain.problems import BankError, Problem
+from ..domain.yamldoc import decode
 from ..extensions import db
 from ..models import Bank, BankCoauthor, BankVersion, User, WebBank
 from . import banks as bank_service
@@ -204,11 +206,6 @@ def delete_bank(user: User, bank_id: str, now: datetime) -> None:
     db.session.commit()
 
 
-def has_unpublished_changes(web: WebBank) -> bool:
-    last = latest(web.id)
-    return last is None or last.text != web.draft_text
-
-
 def my_banks(user: User) -> list[WebBank]:
     """The web banks the user owns or co-authors, by id."""
     query = select(WebBank).where((WebBank.owner_id == user.id) | WebBank.id.in_(
@@ -218,3 +215,62 @@ def my_banks(user: User) -> list[WebBank]:
 
 def version_count(bank_id: str) -> int:
     return db.session.scalar(select(func.count()).select_from(BankVersion).where(BankVersion.bank_id == bank_id)) or 0
+
+
+def text_from_upload(name: str, data: bytes) -> tuple[str | None, list[Problem]]:
+    """An uploaded file's text (UTF-8, as the loader reads files), or None and why not."""
+    problems: list[Problem] = []
+    if len(data) > MAX_TEXT * 4:
+        return None, [Problem(name, 1, 1, f"the file is larger than the limit of {MAX_TEXT:,} characters")]
+    text = decode(data, lambda line, col, message: problems.append(Problem(name, line, col, message)))
+    if text is None:
+        return None, problems
+    return text, _too_long(name, text)
+
+
+def copy_file_bank(user: User, bank_id: str, new_id: str, now: datetime) -> tuple[str | None, list[Problem]]:
+    """A new web bank (a draft) copied from a file bank's file, with new_id as its bank id and
+    every question id prefixed with it (question ids are unique across banks)."""
+    bank = db.session.get(Bank, bank_id)
+    if bank is None or bank.origin != "file" or bank.retired_at is not None:
+        raise AuthoringError(f"There is no bank '{bank_id}' from a file to copy.")
+    try:
+        text = Path(bank.path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise AuthoringError("The bank's file cannot be read on the server; ask an administrator.") from None
+    if not ID_PATTERN.match(new_id):
+        return None, [Problem(file_name(new_id), 1, 1, "the new bank id may only use lowercase letters, digits, "
+                                                       "'-', '_' and '.', and start with a letter or digit")]
+    return create_draft_bank(user, bank_versions.copy_text(text, new_id), now)
+
+
+@dataclass
+class Overview:
+    """What a web bank's page shows: the bank, its published version, its draft's state."""
+
+    web: WebBank
+    latest: BankVersion | None
+    problems: list[Problem]
+    unpublished: bool
+    versions: int
+
+
+def overview(bank_id: str) -> Overview | None:
+    web = db.session.get(WebBank, bank_id)
+    if web is None:
+        return None
+    last = latest(bank_id)
+    return Overview(web, last, check_draft(bank_id, web.draft_text),
+                    last is None or last.text != web.draft_text, version_count(bank_id))
+
+
+def diff(bank_id: str, old: int, new: int) -> list[list[bank_versions.DiffLine]] | None:
+    """The line diff from version old to version new (0 or a missing number: None)."""
+    a, b = version(bank_id, old), version(bank_id, new)
+    if a is None or b is None:
+        return None
+    return bank_versions.line_diff(a.text, b.text)
+
+
+def is_web_bank(bank_id: str) -> bool:
+    return db.session.get(WebBank, bank_id) is not None

@@ -2,10 +2,12 @@
 (private, my classes, public), its owner, co-authors and admins."""
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, exists, or_, select, true
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, exists, func, or_, select, true
 
 from ..extensions import db
-from ..models import Bank, BankCoauthor, ClassTeacher, Enrollment, User, WebBank
+from ..models import VISIBILITIES, Bank, BankCoauthor, ClassTeacher, Enrollment, User, WebBank
 
 
 def is_author(user: User | None) -> bool:
@@ -68,3 +70,62 @@ def visible_bank_ids(user: User | None, bank_ids: list[str]) -> list[str]:
     return [b for b in bank_ids if b in seen]
 
 
+
+
+# --- changing who may see and edit a web bank (its owner only) ---------------------------------
+
+class SharingError(Exception):
+    """A sharing change refused: the message says why."""
+
+
+def _owned(user: User, bank_id: str) -> WebBank:
+    web = db.session.get(WebBank, bank_id)
+    if web is None or not is_author(user) or web.owner_id != user.id:
+        raise SharingError("Only the bank's owner can change who sees and edits it.")
+    return web
+
+
+def set_visibility(user: User, bank_id: str, visibility: str) -> None:
+    """Private, my classes or public (the catalog)."""
+    if visibility not in VISIBILITIES:
+        raise SharingError("Choose private, my classes or public.")
+    _owned(user, bank_id).visibility = visibility
+    db.session.commit()
+
+
+def add_coauthor(user: User, bank_id: str, email: str, now: datetime) -> User:
+    """Let another instructor edit and publish the bank; returns them."""
+    web = _owned(user, bank_id)
+    other = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if other is None:
+        raise SharingError(f"There is no account with the email {email.strip()}.")
+    if not is_author(other):
+        raise SharingError(f"{other.email} is not an instructor; only instructors can co-author banks.")
+    if other.id == web.owner_id or other.id in {c.user_id for c in web.coauthors}:
+        raise SharingError(f"{other.email} can already edit this bank.")
+    web.coauthors.append(BankCoauthor(user_id=other.id, added_at=now))
+    db.session.commit()
+    return other
+
+
+def remove_coauthor(user: User, bank_id: str, coauthor_id: int) -> None:
+    web = _owned(user, bank_id)
+    web.coauthors[:] = [c for c in web.coauthors if c.user_id != coauthor_id]
+    db.session.commit()
+
+
+def editors(bank_id: str) -> tuple[User | None, list[User]]:
+    """The bank's owner and its co-authors (in the order they were added)."""
+    web = db.session.get(WebBank, bank_id)
+    if web is None:
+        return None, []
+    ids = [c.user_id for c in web.coauthors]
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([web.owner_id, *ids])))}
+    return users.get(web.owner_id), [users[i] for i in ids if i in users]
+
+
+def user_names(user_ids: set[int]) -> dict[int, str]:
+    """Each user's email (what authors know each other by)."""
+    if not user_ids:
+        return {}
+    return {u.id: u.email or "a guest" for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
