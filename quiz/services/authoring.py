@@ -48,6 +48,11 @@ def _too_long(path: str, text: str) -> list[Problem]:
                                 "split it into several banks")]
 
 
+def _file_bank_took(bank_id: str) -> bool:
+    bank = db.session.get(Bank, bank_id)
+    return bank is not None and bank.origin != "web"
+
+
 def _id_taken(bank_id: str) -> bool:
     return db.session.get(WebBank, bank_id) is not None or db.session.get(Bank, bank_id) is not None
 
@@ -109,6 +114,9 @@ def check_draft(bank_id: str, text: str) -> list[Problem]:
     if spec.id and spec.id != bank_id:
         problems.append(Problem(path, spec.line, 1, f"the bank id must stay '{bank_id}' (this bank's id); "
                                                     "to make another bank, create a new one"))
+    elif _file_bank_took(bank_id):
+        problems.append(Problem(path, spec.line, 1, f"a bank file in questions/ now uses the id '{bank_id}'; "
+                                                    "copy this text into a new bank with another id"))
     else:
         problems += bank_service.clashes_with_database([spec])
     return sorted(set(problems))

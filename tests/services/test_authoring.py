@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from quiz.domain.bank_versions import skeleton
+from quiz.domain.problems import BankError
 from quiz.extensions import db
 from quiz.models import Bank, Question, User
 from quiz.services import authoring
@@ -142,3 +143,24 @@ def test_only_the_owner_deletes_and_published_questions_retire(app: Flask, users
         assert db.session.get(Bank, "web-small").retired_at is not None
         assert db.session.get(Question, "w-konna").retired_at is not None
         assert authoring.my_banks(owner) == []
+
+
+def test_a_file_cannot_take_a_web_banks_id(app: Flask, users: dict[str, User], write_bank: Callable[..., Path]) -> None:
+    with app.app_context():
+        owner = _user("owner@example.org")
+        authoring.create_draft_bank(owner, WEB.replace("id: web-small", "id: small"), NOW)  # a draft only
+        with pytest.raises(BankError) as refused:
+            sync_banks([write_bank(BANK)], NOW)
+        assert "used by a bank written in the app" in str(refused.value)
+        assert db.session.get(Bank, "small") is None
+
+
+def test_a_draft_whose_id_a_file_bank_took_cannot_be_published(app: Flask, users: dict[str, User]) -> None:
+    with app.app_context():
+        owner = _user("owner@example.org")
+        authoring.create_draft_bank(owner, WEB, NOW)
+        db.session.add(Bank(id="web-small", title="File", language="en", path="/x.yaml", content_hash="x"))
+        db.session.commit()
+        refused = authoring.publish(owner, "web-small", NOW)
+        assert refused.version is None and "now uses the id 'web-small'" in refused.problems[0].message
+        assert db.session.get(Bank, "web-small").origin == "file"
