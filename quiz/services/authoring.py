@@ -42,10 +42,16 @@ def _read(bank_id: str, text: str) -> tuple[BankSpec | None, list[Problem]]:
 
 
 def _too_long(path: str, text: str) -> list[Problem]:
-    if len(text) <= MAX_TEXT:
-        return []
-    return [Problem(path, 1, 1, f"the bank is {len(text):,} characters long; the limit is {MAX_TEXT:,} — "
-                                "split it into several banks")]
+    """Why the text cannot even be stored: over the size limit, or a NUL character (which no
+    database text column holds)."""
+    if len(text) > MAX_TEXT:
+        return [Problem(path, 1, 1, f"the bank is {len(text):,} characters long; the limit is {MAX_TEXT:,} — "
+                                    "split it into several banks")]
+    if "\x00" in text:
+        before = text[:text.index("\x00")]
+        line, col = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        return [Problem(path, line, col, "the text contains a NUL character (U+0000); remove it")]
+    return []
 
 
 def _file_bank_took(bank_id: str) -> bool:

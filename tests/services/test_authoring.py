@@ -164,3 +164,13 @@ def test_a_draft_whose_id_a_file_bank_took_cannot_be_published(app: Flask, users
         refused = authoring.publish(owner, "web-small", NOW)
         assert refused.version is None and "now uses the id 'web-small'" in refused.problems[0].message
         assert db.session.get(Bank, "web-small").origin == "file"
+
+
+def test_a_nul_character_is_refused_at_its_place_and_nothing_saved(app: Flask, users: dict[str, User]) -> None:
+    with app.app_context():
+        owner = _user("owner@example.org")
+        authoring.create_draft_bank(owner, WEB, NOW)
+        problems = authoring.save_draft(owner, "web-small", "id: web-small\ntitle: a\x00b\n", NOW)
+        assert [str(p) for p in problems] == ["web-small.yaml:2:9: the text contains a NUL character (U+0000); "
+                                              "remove it"]
+        assert authoring.draft_text("web-small") == WEB

@@ -299,3 +299,15 @@ def test_deleting_removes_the_bank_from_everyone(app: Flask, world: None) -> Non
     with app.app_context():
         assert db.session.get(WebBank, "web-small") is None
         assert db.session.scalars(db.select(BankCoauthor)).all() == []
+
+
+def test_a_text_over_the_limit_is_refused_and_kept_in_the_page(app: Flask, world: None) -> None:
+    client = _as(app, "owner")
+    token = _token(client)
+    text = "# " + "x" * 200_000
+    response = client.post("/my/banks/web-small/source", data={"action": "save", "source": text, "csrf_token": token})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "the limit is 200,000" in page and "Draft saved" not in page
+    assert text in page
+    with app.app_context():
+        assert authoring.draft_text("web-small") == WEB
