@@ -7,6 +7,7 @@ questions with the same code as `flask banks sync` (services.banks.write_banks).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 from pathlib import Path
 
@@ -260,13 +261,17 @@ def copy_file_bank(user: User, bank_id: str, new_id: str, now: datetime) -> tupl
 
 @dataclass
 class Overview:
-    """What a web bank's page shows: the bank, its published version, its draft's state."""
+    """What a web bank's pages show: the bank, its published version, its draft's state."""
 
     web: WebBank
     latest: BankVersion | None
-    problems: list[Problem]
     unpublished: bool
     versions: int
+
+    @cached_property
+    def problems(self) -> list[Problem]:
+        """The draft's problems (the full check runs when a page asks for them)."""
+        return check_draft(self.web.id, self.web.draft_text)
 
 
 def overview(bank_id: str) -> Overview | None:
@@ -274,8 +279,7 @@ def overview(bank_id: str) -> Overview | None:
     if web is None:
         return None
     last = latest(bank_id)
-    return Overview(web, last, check_draft(bank_id, web.draft_text),
-                    last is None or last.text != web.draft_text, version_count(bank_id))
+    return Overview(web, last, last is None or last.text != web.draft_text, version_count(bank_id))
 
 
 def diff(bank_id: str, old: int, new: int) -> list[list[bank_versions.DiffLine]] | None:
