@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..domain import bank_versions
 from ..domain.banks import ID_PATTERN, BankSpec, check_across, read_bank
@@ -84,7 +85,12 @@ def create_draft_bank(user: User, text: str, now: datetime, name: str = "bank.ya
                               f"the bank id '{spec.id}' is already used by another bank; choose another id")]
     db.session.add(WebBank(id=spec.id, owner_id=user.id, visibility="private", draft_text=text,
                            draft_saved_at=now, draft_saved_by=user.id, created_at=now))
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # created at the same moment by someone else
+        db.session.rollback()
+        return None, [Problem(file_name(spec.id), spec.line, 1,
+                              f"the bank id '{spec.id}' is already used by another bank; choose another id")]
     return spec.id, check_draft(spec.id, text)
 
 
@@ -189,7 +195,12 @@ def _publish_text(user: User, web: WebBank, text: str, now: datetime, note: str)
                       published_by=user.id, published_at=now, note=note[:300], changes=changes.as_dict())
     db.session.add(row)
     web.draft_text, web.draft_saved_at, web.draft_saved_by = text, now, user.id
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # another author published the same version number at the same moment
+        db.session.rollback()
+        return Published(problems=[Problem(file_name(web.id), 1, 1, "another author published this bank at the "
+                                                                     "same moment; reload the page and try again")])
     return Published(version=row, answered_key_changes=answered_questions(changes.key_changed, before=now))
 
 

@@ -174,3 +174,16 @@ def test_a_nul_character_is_refused_at_its_place_and_nothing_saved(app: Flask, u
         assert [str(p) for p in problems] == ["web-small.yaml:2:9: the text contains a NUL character (U+0000); "
                                               "remove it"]
         assert authoring.draft_text("web-small") == WEB
+
+
+def test_two_publishes_at_the_same_moment_make_one_version(app: Flask, users: dict[str, User],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    with app.app_context():
+        owner = _user("owner@example.org")
+        authoring.create_draft_bank(owner, WEB, NOW)
+        authoring.publish(owner, "web-small", NOW)
+        authoring.save_draft(owner, "web-small", WEB.replace("Small bank", "Small bank 2"), NOW)
+        monkeypatch.setattr(authoring, "latest", lambda bank_id: None)  # as seen before the other publish
+        late = authoring.publish(owner, "web-small", NOW)
+        assert late.version is None and "same moment" in late.problems[0].message
+        assert [v.number for v in authoring.versions("web-small")] == [1]
