@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from ..domain.reference import Reference, StoredQuestion, build
 from ..extensions import db
+from .sharing import visible_banks
 from ..models import Attempt, Bank, Question, QuestionTag, User
 from . import quizzes
 
@@ -16,8 +17,10 @@ QUIZ_SIZE = 10
 
 
 def _public_banks() -> list[Bank]:
-    """The banks whose entries everyone may read: the active ones (as the catalog lists them)."""
-    return list(db.session.scalars(select(Bank).where(Bank.retired_at.is_(None)).order_by(Bank.title)))
+    """The banks whose entries everyone may read: the active file banks and public web banks
+    (a private or class-only web bank never shows here, whoever asks)."""
+    return list(db.session.scalars(select(Bank).where(Bank.retired_at.is_(None), visible_banks(None))
+                                   .order_by(Bank.title)))
 
 
 def reference() -> Reference:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,6 +16,7 @@ from ..domain.question_types import QUESTION_TYPES, Form, Grade, Shown, Unreadab
 from ..extensions import db
 from ..models import Assignment, Attempt, AttemptAnswer, Bank, Classroom, Question, QuestionTag, User
 from . import studying
+from .sharing import visible_banks
 
 MODES = ("practice", "test")
 DEFAULT_COUNT = 10
@@ -53,13 +54,18 @@ class QuizRequest:
     time_limit_seconds: int | None = None  # a finer limit (tests); when set it replaces the minutes
     question_ids: list[str] | None = None  # a retry names its questions
     title: str | None = None  # the attempt's title when it is not the banks' (e.g. "About Konna")
+    # whose view of the banks limits the questions (private web banks); start_quiz sets the learner
+    viewer: User | None = None
 
 
-def _candidates(request: QuizRequest) -> list[assembly.Candidate]:
-    """The questions the request selects, as quiz assembly sees them."""
+def _candidates(request: QuizRequest, visible_only: bool = True) -> list[assembly.Candidate]:
+    """The questions the request selects (from the banks its viewer may see, if visible_only), as
+    quiz assembly sees them."""
     query = (select(Question.id, Question.type, Question.prompt, Question.explanation, Question.data).join(Bank)
              .where(Question.retired_at.is_(None), Bank.retired_at.is_(None))
              .order_by(Question.bank_id, Question.position))
+    if visible_only:
+        query = query.where(visible_banks(request.viewer))
     if request.question_ids is not None:
         query = query.where(Question.id.in_(request.question_ids))
     if request.bank_ids:
@@ -97,6 +103,8 @@ def start_quiz(user: User, request: QuizRequest, now: datetime, rng: random.Rand
     no question's prompt, options or explanation gives away a later one's answer."""
     if request.mode not in MODES:
         raise QuizError("Choose practice or test mode.")
+    if request.viewer is None:
+        request = replace(request, viewer=user)
     candidates = _candidates(request)
     if not candidates:
         raise QuizError("No questions match this choice of banks, tags and types. Widen the selection.")
@@ -380,9 +388,10 @@ def candidate_ids(request: QuizRequest) -> list[str]:
 
 
 def shuffled_without_giveaways(question_ids: list[str], rng: random.Random) -> list[str]:
-    """These questions in a random order in which none gives away a later one's answer (as a
-    quiz is assembled), every question kept."""
-    return assembly.order_all(_candidates(QuizRequest(bank_ids=[], tags=[], types=[], question_ids=list(question_ids))), rng)
+    """These questions (an assignment's, drawn from the banks its teacher may see) in a random
+    order in which none gives away a later one's answer (as a quiz is assembled), every question kept."""
+    request = QuizRequest(bank_ids=[], tags=[], types=[], question_ids=list(question_ids))
+    return assembly.order_all(_candidates(request, visible_only=False), rng)  # drawn under the teacher's view
 
 
 def answers_visible(attempt: Attempt, now: datetime) -> bool:
