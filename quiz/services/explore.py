@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from ..domain.reference import Reference, StoredQuestion, build
 from ..extensions import db
-from .sharing import visible_banks
 from ..models import Attempt, Bank, Question, QuestionTag, User
 from . import quizzes
+from .sharing import visible_banks
 
 QUIZ_SIZE = 10
 
