@@ -68,12 +68,17 @@ def _save(user: User, bank_id: str, change: Callable[[str], str], now: datetime)
     return authoring.save_draft(user, bank_id, new, now)
 
 
-def _expect(text: str, position: int, expected_id: str) -> None:
-    """Refuse an edit of question `position` when it is no longer the question the form showed."""
-    questions = bank_editing.read_editable(text).questions
-    if not 0 <= position < len(questions) or questions[position].id != expected_id:
-        raise EditError("The bank changed since this page was shown (another author, or another tab): "
-                        "nothing was changed; here is the bank as it is now.")
+def _save_at(user: User, bank_id: str, position: int, expected_id: str, change: Callable[[str], str],
+             now: datetime) -> list[Problem]:
+    """Save `change` of question `position`, refused (EditError) when that question no longer has
+    `expected_id` (another author or another tab changed the bank since the page was shown)."""
+    def checked(text: str) -> str:
+        questions = bank_editing.read_editable(text).questions
+        if not 0 <= position < len(questions) or questions[position].id != expected_id:
+            raise EditError("The bank changed since this page was shown (another author, or another tab): "
+                            "nothing was changed; here is the bank as it is now.")
+        return change(text)
+    return _save(user, bank_id, checked, now)
 
 
 def save_details(user: User, bank_id: str, details: bank_editing.BankDetails,
@@ -86,10 +91,8 @@ def save_details(user: User, bank_id: str, details: bank_editing.BankDetails,
 def save_question(user: User, bank_id: str, position: int, expected_id: str, values: QuestionValues,
                   now: datetime) -> list[Problem]:
     """Save question `position` (which must still have `expected_id`) from the form's values."""
-    def change(text: str) -> str:
-        _expect(text, position, expected_id)
-        return bank_editing.update_question(text, position, values)
-    return _save(user, bank_id, change, now)
+    return _save_at(user, bank_id, position, expected_id,
+                    lambda text: bank_editing.update_question(text, position, values), now)
 
 
 def add_question(user: User, bank_id: str, values: QuestionValues, now: datetime) -> tuple[int, list[Problem]]:
@@ -108,26 +111,21 @@ def new_question_id(bank_id: str) -> str:
 
 def duplicate_question(user: User, bank_id: str, position: int, expected_id: str, now: datetime) -> list[Problem]:
     """A copy of question `position` just below it, under a new id (`<id>-2`, …)."""
-    def change(text: str) -> str:
-        _expect(text, position, expected_id)
-        return bank_editing.duplicate_question(text, position, bank_editing.new_question_id(text, expected_id))
-    return _save(user, bank_id, change, now)
+    return _save_at(user, bank_id, position, expected_id, lambda text: bank_editing.duplicate_question(
+        text, position, bank_editing.new_question_id(text, expected_id)), now)
 
 
 def move_question(user: User, bank_id: str, position: int, expected_id: str, to: int,
                   now: datetime) -> list[Problem]:
     """Move question `position` to `to` (it takes its comments along)."""
-    def change(text: str) -> str:
-        _expect(text, position, expected_id)
-        return bank_editing.move_question(text, position, to)
-    return _save(user, bank_id, change, now)
+    return _save_at(user, bank_id, position, expected_id,
+                    lambda text: bank_editing.move_question(text, position, to), now)
 
 
 def delete_question(user: User, bank_id: str, position: int, expected_id: str, now: datetime) -> list[Problem]:
-    def change(text: str) -> str:
-        _expect(text, position, expected_id)
-        return bank_editing.delete_question(text, position)
-    return _save(user, bank_id, change, now)
+    """Delete question `position` with the comments above it."""
+    return _save_at(user, bank_id, position, expected_id, lambda text: bank_editing.delete_question(text, position),
+                    now)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from quiz.domain.bank_editing import (
     duplicate_question,
     move_question,
     new_question_id,
+    place_problems,
     read_editable,
     update_details,
     update_question,
@@ -228,3 +229,22 @@ def test_text_that_does_not_read_cannot_be_edited_in_the_form() -> None:
 
 def test_blank_details_round_trip() -> None:
     assert read_editable("id: x\n").details == BankDetails(id="x")
+
+
+def test_problems_are_placed_at_the_fields_they_point_into() -> None:
+    broken = EXAMPLE.replace("paragraph: 2}", "paragraph: x}", 1) \
+        .replace("distractors: [Gao, Kidal, Tessalit]", "distractors: [Gao, Konna]") \
+        .replace("    explanation: >-\n      Losing", "    explanatin: >-\n      Losing") \
+        .replace("id: ex-multi", "id: ex multi")
+    _, problems = read_bank("b.yaml", broken.encode())
+    placed = place_problems(broken, 0, problems)
+    assert placed.by_field == {
+        "explanatin": ["unknown field 'explanatin' in question 'ex-mcq' (did you mean 'explanation'?)"],
+        "explanation": ["question 'ex-mcq' has no 'explanation'"],
+        "source.paragraph": ["'paragraph' should be a whole number, not text ('x')"],
+        "distractors": ["the distractor 'Konna' is also the answer; a distractor must be wrong"]}
+    assert [p.message.split(" may")[0] for p in placed.elsewhere] == ["the question id 'ex multi'"]
+    assert place_problems(broken, 1, problems).by_field == {
+        "id": ["the question id 'ex multi' may only use lowercase letters, digits, '-', '_' and '.', "
+               "and start with a letter or digit"]}
+    assert place_problems(broken, None, problems).elsewhere == problems
