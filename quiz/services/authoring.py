@@ -52,21 +52,21 @@ def _id_taken(bank_id: str) -> bool:
     return db.session.get(WebBank, bank_id) is not None or db.session.get(Bank, bank_id) is not None
 
 
-def create_draft_bank(user: User, text: str, now: datetime) -> tuple[str | None, list[Problem]]:
+def create_draft_bank(user: User, text: str, now: datetime, name: str = "bank.yaml") -> tuple[str | None, list[Problem]]:
     """A new web bank owned by user whose draft is text; its id is the text's bank id.
 
-    Returns (None, problems) when the text has no usable bank id or the id is taken; otherwise
-    the id and the problems of the full check (a draft may be saved broken).
+    Returns (None, problems) when the text has no usable bank id or the id is taken (located in
+    `name`, e.g. the uploaded file's name); otherwise the id and the problems of the full check
+    (a draft may be saved broken).
     """
     if not is_author(user):
         raise AuthoringError("Only instructors can write banks.")
-    too_long = _too_long("bank.yaml", text)
+    too_long = _too_long(name, text)
     if too_long:
         return None, too_long
-    spec, problems = read_bank("bank.yaml", text.encode("utf-8"))
+    spec, problems = read_bank(name, text.encode("utf-8"))
     if spec is None or not spec.id or not ID_PATTERN.match(spec.id):
-        missing = [p for p in problems if "id" in p.message] or problems
-        return None, missing or [Problem("bank.yaml", 1, 1, "the bank has no 'id'; add a line such as `id: my-bank`")]
+        return None, sorted(problems) or [Problem(name, 1, 1, "the bank has no 'id'; add a line such as `id: my-bank`")]
     if _id_taken(spec.id):
         return None, [Problem(file_name(spec.id), spec.line, 1,
                               f"the bank id '{spec.id}' is already used by another bank; choose another id")]
