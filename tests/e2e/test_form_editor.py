@@ -94,3 +94,12 @@ def test_an_instructor_writes_a_bank_with_the_form_editor(page: Any, live_server
     page.get_by_label("How many years had Shabaab held Denis Allex?").fill("3")
     page.get_by_role("button", name="Check my answer").click()
     expect(page.get_by_role("heading", level=2, name="Question 1: Right (100 %)")).to_be_visible()
+
+    # Deleting asks first; keeping it changes nothing.
+    page.get_by_role("link", name="Edit this question").click()
+    page.get_by_role("link", name="All questions").click()
+    page.get_by_role("link", name=f"Delete… {bank_id}-1").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Delete question 1?")
+    assert_accessible(page)
+    page.get_by_role("link", name="Keep it").click()
+    expect(page.get_by_role("heading", level=2, name="Questions (2)")).to_be_visible()

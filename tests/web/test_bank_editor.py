@@ -81,7 +81,7 @@ def form_of(html: str, action: str) -> dict[str, str | list[str]]:
 
 
 PAGES = [f"{BANK}/edit", f"{BANK}/edit/questions/0", f"{BANK}/edit/questions/new?type=order",
-         f"{BANK}/questions/we-mcq/preview"]
+         f"{BANK}/edit/questions/0/delete", f"{BANK}/questions/we-mcq/preview"]
 
 
 @pytest.mark.parametrize("who", ["coauthor", "owner"])
@@ -182,6 +182,8 @@ def test_changing_the_type_shows_its_fields_without_saving(
     assert "Events" in page and 'aria-label="Date of event 1"' in page and "Mark the one correct option" not in page
     page = client.post(url, data={**data, "qtype": "multi", "action": "retype"}).get_data(as_text=True)
     assert 'type="checkbox" name="correct"' in page and 'value="Tessalit"' in page
+    short = client.post(url, data={**data, "qtype": "short", "action": "retype"}).get_data(as_text=True)
+    assert 'id="answer" maxlength="2000" name="answer" type="text" value="Konna"' in short  # the marked option
     assert draft(app) == TEXT
 
 
@@ -216,6 +218,8 @@ def test_add_duplicate_move_and_delete(app: Flask, client: FlaskClient, auth: Au
     act(1, "down", "we-mcq-2")
     assert ids()[:3] == ["we-mcq", "we-multi", "we-mcq-2"]
     act(2, "up", "we-mcq-2")
+    confirm = client.get(f"{BANK}/edit/questions/1/delete").get_data(as_text=True)
+    assert "Delete question 2?" in confirm and "we-mcq-2" in confirm and ids()[1] == "we-mcq-2"  # asked, not done
     page = act(1, "delete", "we-mcq-2")
     assert "Question deleted" in page and ids()[:2] == ["we-mcq", "we-multi"]
     stale = act(0, "delete", "we-multi")  # the page showed another question there: nothing happens

@@ -160,6 +160,18 @@ class QuestionForm(FlaskForm):
         self.tolerance.description = ("Counted in the answer's precision: years, months or days." if qtype == "date"
                                       else "Answers this far from the answer are right too.")
 
+    def carry_over(self) -> None:
+        """After a change of type, the answer moved to where the new type keeps it: the marked
+        option becomes the typed answer, a typed answer the first (marked) option."""
+        marked = [int(i) for i in self.correct.data or [] if str(i).isdecimal() and int(i) < len(self.options)]
+        first = next(((self.options[i].data or "").strip() for i in marked if (self.options[i].data or "").strip()), "")
+        has_options = any((row.data or "").strip() for row in self.options)
+        if self.qtype.data in ("short", "number", "date") and not (self.answer.data or "").strip() and first:
+            self.answer.data = first
+        elif self.qtype.data in ("mcq", "multi") and not has_options and (self.answer.data or "").strip():
+            self.options.append_entry(self.answer.data.strip())
+            self.correct.data = [str(len(self.options) - 1)]
+
     def add_spare_rows(self) -> None:
         """Empty rows below the filled ones, to add options, events or pairs without JavaScript."""
         for rows in (self.options, self.items, self.pairs):

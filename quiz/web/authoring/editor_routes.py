@@ -124,8 +124,7 @@ def edit_question(bank_id: str, position: int) -> tuple[str, int] | Response:
         return _question_page(bank_id, position, form, draft=draft)
     form = QuestionForm()
     if request.form.get("action") == "retype":
-        if not form.validate_on_submit() and form.csrf_token.errors:
-            abort(400)
+        form.carry_over()
         form.add_spare_rows()
         return _question_page(bank_id, position, _without_errors(form), 200, draft)
     if not form.validate_on_submit():
@@ -168,11 +167,11 @@ def new_question(bank_id: str) -> tuple[str, int] | Response:
         form.expected_id.data = ""
         return _question_page(bank_id, None, form)
     form = QuestionForm()
-    if request.form.get("action") == "retype" or not form.validate_on_submit():
-        if form.csrf_token.errors:
-            abort(400)
+    retype = request.form.get("action") == "retype"
+    if retype or not form.validate_on_submit():
+        if retype:
+            form.carry_over()
         form.add_spare_rows()
-        retype = request.form.get("action") == "retype"
         return _question_page(bank_id, None, _without_errors(form) if retype else form, 200 if retype else 422)
     try:
         position, problems = bank_editor.add_question(user, bank_id, form.values(), utcnow())
@@ -218,6 +217,18 @@ def change_question(bank_id: str, position: int, action: str) -> Response:
     else:
         _saved(problems, _DONE[action])
     return redirect(url_for("authoring.edit_bank", bank_id=bank_id) + "#questions", 303)
+
+
+@bp.route("/<bank_id>/edit/questions/<int:position>/delete", methods=["GET"])
+@login_required
+def confirm_delete(bank_id: str, position: int) -> tuple[str, int]:
+    """Ask before deleting a question from the draft (the button that does it posts to change_question)."""
+    editor(bank_id)
+    draft = _position(bank_id, position)
+    summary = authoring.overview(bank_id)
+    assert summary is not None
+    return render_template("authoring/editor_delete.html", web=summary.web, position=position,
+                           question=draft.bank.questions[position], form=MoveForm(), types=QUESTION_TYPES), 200
 
 
 @bp.route("/<bank_id>/questions/<question_id>/preview", methods=["GET", "POST"])
