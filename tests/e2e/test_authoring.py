@@ -130,3 +130,24 @@ def test_write_publish_quiz_edit_diff_restore(browser: Any, page: Any, live_serv
     expect(page.get_by_role("status")).to_contain_text("Version 1 restored as version 3")
     page.goto(f"/my/banks/{bank_id}/diff?from=1&to=3")
     expect(page.get_by_text("The two versions have the same text.")).to_be_visible()
+
+
+def test_copy_a_file_bank_then_delete_the_copy(page: Any, live_server: LiveServer) -> None:
+    email, password = f"author-{uuid.uuid4().hex[:8]}@example.org", "correct horse battery"
+    with live_server.app.app_context():
+        accounts.create_user(email, password, "instructor")
+        db.session.remove()
+    copy_id = f"copy-{uuid.uuid4().hex[:6]}"
+    _login(page, email, password)
+    page.goto("/banks/examples")
+    expect(page.locator("#bank-origin")).to_contain_text("read-only in the browser")
+    page.get_by_role("link", name="Copy to my banks").click()
+    assert_accessible(page)
+    page.get_by_label("Bank id").fill(copy_id)
+    page.get_by_role("button", name="Copy").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(copy_id)
+    expect(page.locator("#bank-problems")).to_contain_text("No problems")
+    page.get_by_role("link", name="Delete this bank…").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Delete the bank").click()
+    expect(page.get_by_role("status")).to_contain_text(f"The bank {copy_id} was deleted.")

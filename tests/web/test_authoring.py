@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import strategies as st
 
 from quiz.extensions import db
 from quiz.models import Bank, BankCoauthor, User, WebBank
@@ -299,3 +301,37 @@ def test_deleting_removes_the_bank_from_everyone(app: Flask, world: None) -> Non
     with app.app_context():
         assert db.session.get(WebBank, "web-small") is None
         assert db.session.scalars(db.select(BankCoauthor)).all() == []
+
+
+def test_a_text_over_the_limit_is_refused_and_kept_in_the_page(app: Flask, world: None) -> None:
+    client = _as(app, "owner")
+    token = _token(client)
+    text = "# " + "x" * 200_000
+    response = client.post("/my/banks/web-small/source", data={"action": "save", "source": text, "csrf_token": token})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "the limit is 200,000" in page and "Draft saved" not in page
+    assert text in page
+    with app.app_context():
+        assert authoring.draft_text("web-small") == WEB
+
+
+ODD = st.one_of(st.text(max_size=40), st.sampled_from(["", " ", "x" * 5000, "²", "../..", "<script>", "\u202e",
+                                                       "id: web-small", "questions: [", "- - -", "{a: [b"]))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@seed(11)
+@given(path=st.sampled_from(["/my/banks/new", "/my/banks/web-small/source", "/my/banks/web-small/publish",
+                             "/my/banks/web-small/sharing", "/my/banks/web-small/coauthors",
+                             "/my/banks/copy/examples", "/my/banks/web-small/versions/1/restore",
+                             "/my/banks/web-small/upload", "/my/banks/upload"]),
+       fields=st.dictionaries(st.sampled_from(["title", "bank_id", "source", "action", "note", "visibility",
+                                               "email", "file"]), ODD, max_size=4))
+def test_odd_input_to_the_authoring_forms_never_ends_in_a_server_error(
+        app: Flask, world: None, path: str, fields: dict[str, str]) -> None:
+    client = _as(app, "owner")
+    response = client.post(path, data={**fields, "csrf_token": _token(client)})
+    assert response.status_code < 500, (path, fields)
+    for page in PAGES + ["/my/banks/web-small/diff?from=" + fields.get("note", "1") + "&to=2",
+                         "/my/banks/web-small/download?version=" + fields.get("title", "1")]:
+        assert client.get(page).status_code < 500, page
