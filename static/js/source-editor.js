@@ -7,8 +7,8 @@
 // - As one types (after a pause) the text is posted to the bank's check URL (the textarea's
 //   data-check-url, else this page's URL with /source replaced by /check) with the page's CSRF
 //   token; the problems come back with line and column and are shown in the editor (underline,
-//   gutter marker, tooltip) and listed below it in a live region, each with a button that moves
-//   the cursor there.
+//   gutter marker, tooltip) and in the page's problem list (#bank-problems), which becomes a live
+//   region, each with a button that moves the cursor there.
 // - Completion (Ctrl+Space, or as one types a key) offers the keys the schema allows at the
 //   cursor (questions/schema.json, served at data-schema-url or /schema/bank.json), the keys of
 //   the question's type once `type:` is set, enum values, and the bank's source ids after `id:`
@@ -295,11 +295,13 @@
 
   // --- live check --------------------------------------------------------------------------
 
-  var region = element("div", { id: "bank-source-live-problems", class: "source-problems", role: "status", "aria-live": "polite" });
-  var summary = element("p", { class: "source-problems-summary" });
-  var list = element("ul", { class: "problems" });
-  region.appendChild(summary);
-  region.appendChild(list);
+  // The page's problem list (#bank-problems, server-rendered for the text as loaded) is kept up
+  // to date and becomes a live region once the first live result is in; without one, the
+  // script adds its own below the editor.
+  var region = document.getElementById("bank-problems");
+  var ownRegion = !region;
+  if (ownRegion) region = element("section", { id: "bank-problems", class: "problems", "aria-labelledby": "problems-heading", "aria-live": "polite" });
+  var heading = region.querySelector("h2") || region.appendChild(element("h2", { id: "problems-heading" }));
   var shown = null;
   var view = null;
 
@@ -313,30 +315,37 @@
     return { from: from, to: Math.max(to, from) };
   }
 
-  function show(message, problems) {
-    var key = JSON.stringify([message, problems]);
+  function show(title, problems, note) {
+    var key = JSON.stringify([title, problems, note]);
     if (key === shown) return; // an unchanged result is not announced again
+    var first = shown === null;
     shown = key;
-    summary.textContent = message;
-    list.replaceChildren();
-    (problems || []).forEach(function (problem) {
+    heading.textContent = title;
+    Array.prototype.slice.call(region.children).forEach(function (child) { if (child !== heading) region.removeChild(child); });
+    if (note) region.appendChild(element("p", { class: "muted" }, note));
+    if (first) region.setAttribute("aria-live", "polite"); // later results are announced
+    if (!problems || !problems.length) return;
+    var list = element("ol", { class: "lint-list", role: "list" });
+    problems.forEach(function (problem) {
       var item = element("li");
-      var where = problem.path + ":" + problem.line + ":" + problem.col;
-      var jump = element("button", { type: "button", class: "link-button", "aria-label": "Go to line " + problem.line + ", column " + problem.col }, where);
+      var jump = element("button", { type: "button", class: "link-button",
+        "aria-label": "Go to line " + problem.line + ", column " + problem.col });
+      jump.appendChild(element("code", {}, problem.path + ":" + problem.line + ":" + problem.col));
       jump.addEventListener("click", function () {
         var at = locate(view.state.doc, problem);
         view.dispatch({ selection: { anchor: at.from, head: at.to }, scrollIntoView: true });
         view.focus();
       });
       item.appendChild(jump);
-      item.appendChild(document.createTextNode(": " + problem.message));
+      item.appendChild(document.createTextNode(" " + problem.message));
       list.appendChild(item);
     });
+    region.appendChild(list);
   }
 
   function checkSource(editorView) {
     var doc = editorView.state.doc;
-    var body = new URLSearchParams();
+    var body = new FormData(); // multipart: the text is sent as it is, not percent-encoded
     body.set("csrf_token", csrfToken());
     body.set("source", doc.toString());
     return fetch(checkUrl, {
@@ -345,13 +354,13 @@
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
         if (!response.ok || !Array.isArray(data.problems)) {
-          show(data.error || "The check failed (" + response.status + "). Your text is kept; use the Check button.");
+          show("Not checked", null, data.error || "The check failed (" + response.status + "). Your text is kept; use the Check button.");
           return [];
         }
         if (editorView.state.doc !== doc) return []; // typed meanwhile: the next check follows
         var problems = data.problems;
-        show(problems.length === 0 ? "No problems found." :
-          problems.length === 1 ? "1 problem:" : problems.length + " problems:", problems);
+        show(problems.length === 0 ? "No problems" : problems.length + " problem" + (problems.length === 1 ? "" : "s"),
+          problems, problems.length === 0 ? "The bank passes the full check: it can be published." : null);
         return problems.map(function (problem) {
           var at = locate(doc, problem);
           return { from: at.from, to: at.to, severity: "error", message: problem.message,
@@ -359,7 +368,7 @@
         });
       });
     }, function () {
-      show("The check could not reach the server. Your text is kept; use the Check button.");
+      show("Not checked", null, "The check could not reach the server. Your text is kept; use the Check button.");
       return [];
     });
   }
@@ -368,7 +377,7 @@
 
   var label = document.querySelector('label[for="bank-source"]');
   if (label && !label.id) label.id = "bank-source-label";
-  var help = element("p", { id: "bank-source-keys", class: "hint" },
+  var help = element("p", { id: "bank-source-keys", class: "help" },
     "Tab indents. To leave the editor with the keyboard, press Esc, then Tab (or Shift+Tab); " +
     "Ctrl+M switches Tab between indenting and moving on. " +
     "Ctrl+Space suggests keys and values, Ctrl+F searches, Ctrl+Shift+M lists the problems.");
@@ -384,14 +393,16 @@
     if (view) textarea.value = view.state.doc.toString();
   }
 
-  var contentAttributes = { "aria-describedby": "bank-source-keys", "aria-multiline": "true", spellcheck: "false" };
+  var describedBy = (textarea.getAttribute("aria-describedby") || "").split(/\s+/)
+    .filter(function (id) { return id && id !== "bank-problems"; }).concat(["bank-source-keys"]).join(" ");
+  var contentAttributes = { "aria-describedby": describedBy, spellcheck: "false" };
   if (label) contentAttributes["aria-labelledby"] = label.id;
   else contentAttributes["aria-label"] = "Bank source (YAML)";
 
   try {
     textarea.parentNode.insertBefore(help, textarea);
     textarea.parentNode.insertBefore(host, textarea);
-    textarea.parentNode.insertBefore(region, textarea.nextSibling);
+    if (ownRegion) host.parentNode.insertBefore(region, textarea.nextSibling);
     view = new CM.EditorView({
       parent: host,
       state: CM.EditorState.create({
@@ -421,7 +432,7 @@
       }),
     });
   } catch (error) { // the plain textarea still works
-    [help, host, region].forEach(function (node) { if (node.parentNode) node.parentNode.removeChild(node); });
+    [help, host].concat(ownRegion ? [region] : []).forEach(function (node) { if (node.parentNode) node.parentNode.removeChild(node); });
     throw error;
   }
   textarea.hidden = true;

@@ -5,30 +5,25 @@ that the editor's completion reads.
 The request is the source page's own form, sent by static/js/source-editor.js as
 `application/x-www-form-urlencoded` (`csrf_token`, `source`); nothing is saved. The answer is
 `{"problems": [{"path", "line", "col", "message"}]}` (line and column 1-based), or
-`{"error": "…"}` with 400 (CSRF, no text), 401, 403, 404 or 413 (too large) — never an HTML page,
-which the script could not show.
+`{"error": "…"}` with 400 (CSRF, no text), 401, 403, 404 or 413 (a body over the request limit)
+— never an HTML page, which the script could not show. A text over the bank size limit gets the
+service's located problem, as the page's Check button does.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request, send_file
+import hashlib
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from ...config import ROOT
-from ...services import authoring
+from ...services import authoring, sharing
 from ..auth.learner import current_learner
 
 bp = Blueprint("authoring_check", __name__)
 
 SCHEMA = ROOT / "questions" / "schema.json"
-# The largest text checked, in bytes of UTF-8 (QUIZ_BANK_SOURCE_MAX_BYTES; never above the
-# request limit, MAX_CONTENT_LENGTH, which refuses a larger body before it is read).
-DEFAULT_MAX_BYTES = 256 * 1024
-
-
-def max_bytes() -> int:
-    """The largest bank text the check accepts, in bytes."""
-    return int(current_app.config.get("BANK_SOURCE_MAX_BYTES") or DEFAULT_MAX_BYTES)
 
 
 def _error(status: int, message: str) -> tuple[Response, int]:
@@ -45,28 +40,40 @@ def _csrf_error(error: CSRFError) -> tuple[Response, int]:
                        "copy it first) and check again.")
 
 
+@bp.errorhandler(HTTPException)
+def _http_error(error: HTTPException) -> tuple[Response, int]:
+    # e.g. the NUL-character refusal of quiz.web.inputs: its message, in JSON
+    code = error.code or 500
+    if error.description and error.description != type(error).description:
+        return _error(code, error.description)
+    return _error(code, f"The check was refused ({code} {error.name}). Reload the page and try again.")
+
+
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(error: RequestEntityTooLarge) -> tuple[Response, int]:
-    limit = min(max_bytes(), current_app.config.get("MAX_CONTENT_LENGTH") or max_bytes())
-    return _error(413, f"The text is larger than {_size(limit)}: it is not checked. Split the bank in two.")
+    # A body over MAX_CONTENT_LENGTH is refused before it is read; a text over the service's
+    # limit (authoring.MAX_TEXT characters) gets the service's own located problem instead.
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    size = _size(int(limit)) if limit else "the limit"
+    return _error(413, f"The text is larger than this site accepts ({size}): it was not checked. "
+                       f"Split the bank into several banks.")
 
 
 @bp.post("/my/banks/<bank_id>/check")
 def check_source(bank_id: str) -> Response | tuple[Response, int]:
-    """The problems of the posted text as the draft of this bank (nothing is saved)."""
+    """The problems of the posted text as the draft of this bank (nothing is saved).
+    The same access as the source page: editors only; another author gets 404, as there."""
     user = current_learner()
     if user is None or user.is_guest:
         return _error(401, "Log in to check a bank.")
+    if not sharing.is_author(user):
+        return _error(403, "Only instructors can write banks.")
     if not authoring.can_edit(user, bank_id):
-        if authoring.can_view(user, bank_id):
-            return _error(403, "Only the bank's authors can check its drafts.")
-        return _error(404, "There is no such bank.")
+        return _error(404, "There is no such bank among yours.")
     text = request.form.get("source")
     if text is None:
         return _error(400, "Nothing to check: send the bank text as `source`.")
-    if len(text.encode("utf-8")) > max_bytes():
-        raise RequestEntityTooLarge()
-    problems = authoring.check_draft(bank_id, text)
+    problems = authoring.check_draft(bank_id, text.replace("\r\n", "\n"))
     return jsonify(problems=[{"path": p.path, "line": p.line, "col": p.col, "message": p.message}
                              for p in problems])
 
@@ -74,9 +81,11 @@ def check_source(bank_id: str) -> Response | tuple[Response, int]:
 @bp.get("/schema/bank.json")
 def bank_schema() -> Response:
     """questions/schema.json, the JSON Schema of a bank, for the source editor's completion."""
-    response = send_file(SCHEMA, mimetype="application/schema+json", conditional=True, max_age=3600)
+    data = SCHEMA.read_bytes()
+    response = Response(data, mimetype="application/schema+json")
     response.headers["Cache-Control"] = "public, max-age=3600"  # not per user: security's no-store stays off
-    return response
+    response.set_etag(hashlib.sha256(data).hexdigest()[:16])
+    return response.make_conditional(request)
 
 
 def init_app(app: Flask) -> None:
