@@ -12,9 +12,10 @@ from sqlalchemy.exc import IntegrityError
 from ..domain.classroom import (COUNTING_RULES, LATE_POLICIES, REVEAL_RULES, Standing, Submission, may_start,
                                 standing)
 from ..extensions import db
-from ..models import (Assignment, Attempt, Classroom, Enrollment, Question, ReviewLog, ScoreOverride,
+from ..models import (Assignment, Attempt, Bank, Classroom, Enrollment, Question, ReviewLog, ScoreOverride,
                       User)
 from . import quizzes
+from .sharing import visible_banks
 from .classes import ClassError, enrollment_of, studying_in
 
 KINDS = ("quiz", "cards")
@@ -52,9 +53,14 @@ class AssignmentSpec:
     reveal: str = "after_due"
 
 
-def _request(spec: AssignmentSpec | Assignment) -> quizzes.QuizRequest:
+def _request(spec: AssignmentSpec | Assignment, viewer: User | None = None) -> quizzes.QuizRequest:
+    """The assignment's questions as a quiz request, from the banks its teacher may see (the
+    teacher who set it, for an assignment already made)."""
+    if isinstance(spec, Assignment) and viewer is None and spec.created_by is not None:
+        viewer = db.session.get(User, spec.created_by)
     return quizzes.QuizRequest(bank_ids=list(spec.bank_ids), tags=list(spec.tags), types=list(spec.types),
-                               count=spec.count, question_ids=list(spec.picked_ids) if spec.picked_ids else None)
+                               count=spec.count, question_ids=list(spec.picked_ids) if spec.picked_ids else None,
+                               viewer=viewer)
 
 
 def _check_rules(spec: AssignmentSpec) -> None:
@@ -79,7 +85,7 @@ def _check_rules(spec: AssignmentSpec) -> None:
         raise AssignmentError("A flashcard assignment needs a due date.")
 
 
-def _check(spec: AssignmentSpec) -> list[str]:
+def _check(spec: AssignmentSpec, author: User | None = None) -> list[str]:
     """Check the rules and the questions; the ids of the questions that can be drawn."""
     _check_rules(spec)
     if spec.picked_ids:
@@ -87,7 +93,7 @@ def _check(spec: AssignmentSpec) -> list[str]:
         unknown = [qid for qid in spec.picked_ids if qid not in known]
         if unknown:
             raise AssignmentError("No question has the id " + ", ".join(unknown) + ".")
-    candidates = quizzes.candidate_ids(_request(spec))
+    candidates = quizzes.candidate_ids(_request(spec, author))
     if not candidates:
         raise AssignmentError("No questions match this choice of banks, tags, types and questions.")
     return candidates
@@ -98,7 +104,7 @@ def create_assignment(classroom: Classroom, spec: AssignmentSpec, author: User, 
     """A new assignment; a same-for-everyone quiz draws its questions now."""
     if classroom.archived_at is not None:
         raise AssignmentError("This class is archived; restore it first.")
-    candidates = _check(spec)
+    candidates = _check(spec, author)
     assignment = Assignment(classroom_id=classroom.id, created_by=author.id, created_at=now,
                             **{k: v for k, v in vars(spec).items()})
     assignment.title = spec.title.strip()
@@ -341,10 +347,11 @@ def clear_override(assignment: Assignment, user_id: int) -> None:
 
 
 
-def search_questions(text: str, limit: int = 50) -> list[Question]:
-    """Active questions whose id, prompt or bank id contains `text` (to pick by hand)."""
+def search_questions(text: str, limit: int = 50, viewer: User | None = None) -> list[Question]:
+    """Active questions of banks the viewer may see whose id, prompt or bank id contains `text`
+    (to pick by hand)."""
     pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    query = (select(Question).where(Question.retired_at.is_(None))
+    query = (select(Question).join(Bank).where(Question.retired_at.is_(None), visible_banks(viewer))
              .where(Question.id.ilike(pattern, escape="\\") | Question.prompt.ilike(pattern, escape="\\")
                     | Question.bank_id.ilike(pattern, escape="\\"))
              .order_by(Question.bank_id, Question.position).limit(limit))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from ..domain.question_types import QUESTION_TYPES
 from ..extensions import db
 from ..models import Bank, Question, QuestionTag, StudyBank, User
+from .sharing import visible_banks
 
 
 @dataclass
@@ -22,9 +23,10 @@ class BankSummary:
     by_tag: Counter[str] = field(default_factory=Counter)
 
 
-def list_banks(bank_id: str | None = None) -> list[BankSummary]:
-    """Active banks (or the one named) with their question counts by type and tag."""
-    query = select(Bank).where(Bank.retired_at.is_(None)).order_by(Bank.title)
+def list_banks(bank_id: str | None = None, viewer: User | None = None) -> list[BankSummary]:
+    """Active banks that the viewer may see (or the one named) with their question counts by type
+    and tag. Without a viewer: what a visitor sees (file banks and public web banks)."""
+    query = select(Bank).where(Bank.retired_at.is_(None), visible_banks(viewer)).order_by(Bank.title)
     active = Question.retired_at.is_(None)
     if bank_id is not None:
         query = query.where(Bank.id == bank_id)
@@ -45,9 +47,9 @@ def list_banks(bank_id: str | None = None) -> list[BankSummary]:
     return list(summaries.values())
 
 
-def get_bank(bank_id: str) -> BankSummary | None:
-    """One active bank with its counts, or None."""
-    found = list_banks(bank_id)
+def get_bank(bank_id: str, viewer: User | None = None) -> BankSummary | None:
+    """One active bank with its counts, or None (also when the viewer may not see it)."""
+    found = list_banks(bank_id, viewer)
     return found[0] if found else None
 
 

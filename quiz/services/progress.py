@@ -333,7 +333,7 @@ def home(user_id: int, now: datetime) -> Home:
         .where(Attempt.user_id == user_id, AttemptAnswer.answered_at >= edges[0], _scored())).one()
     has_history = bool(db.session.scalar(select(ReviewLog.id).where(ReviewLog.user_id == user_id).limit(1))
                        or db.session.scalar(select(Attempt.id).where(Attempt.user_id == user_id).limit(1)))
-    upcoming = next_card(user_id, Deck(), now) if has_history else None  # the study queue decides "due today"
+    upcoming = next_card(user_id, Deck(viewer_id=user_id), now) if has_history else None  # the study queue decides "due today"
     return Home(due=upcoming.counts.learning + upcoming.counts.review if upcoming else 0,
                 new=upcoming.counts.new if upcoming else 0, resume=unfinished_attempt(user_id, now),
                 week=[(day, counts.get(i, 0)) for i, day in enumerate(days)], today=today,

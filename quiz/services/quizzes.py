@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,6 +16,7 @@ from ..domain.question_types import QUESTION_TYPES, Form, Grade, Shown, Unreadab
 from ..extensions import db
 from ..models import Assignment, Attempt, AttemptAnswer, Bank, Classroom, Question, QuestionTag, User
 from . import studying
+from .sharing import visible_banks
 
 MODES = ("practice", "test")
 DEFAULT_COUNT = 10
@@ -52,12 +53,14 @@ class QuizRequest:
     time_limit_minutes: int | None = None
     time_limit_seconds: int | None = None  # a finer limit (tests); when set it replaces the minutes
     question_ids: list[str] | None = None  # a retry names its questions
+    # whose view of the banks limits the questions (private web banks); start_quiz sets the learner
+    viewer: User | None = None
 
 
 def _candidates(request: QuizRequest) -> list[assembly.Candidate]:
     """The questions the request selects, as quiz assembly sees them."""
     query = (select(Question.id, Question.type, Question.prompt, Question.explanation, Question.data).join(Bank)
-             .where(Question.retired_at.is_(None), Bank.retired_at.is_(None))
+             .where(Question.retired_at.is_(None), Bank.retired_at.is_(None), visible_banks(request.viewer))
              .order_by(Question.bank_id, Question.position))
     if request.question_ids is not None:
         query = query.where(Question.id.in_(request.question_ids))
@@ -94,6 +97,8 @@ def start_quiz(user: User, request: QuizRequest, now: datetime, rng: random.Rand
     no question's prompt, options or explanation gives away a later one's answer."""
     if request.mode not in MODES:
         raise QuizError("Choose practice or test mode.")
+    if request.viewer is None:
+        request = replace(request, viewer=user)
     candidates = _candidates(request)
     if not candidates:
         raise QuizError("No questions match this choice of banks, tags and types. Widen the selection.")

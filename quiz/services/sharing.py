@@ -46,9 +46,12 @@ def visible_web_banks(user: User | None) -> ColumnElement[bool]:
     return or_(*clauses)
 
 
-def visible_banks(user: User | None) -> ColumnElement[bool]:
-    """A condition on Bank: file banks, and the web banks the user may see (see visible_web_banks).
-    A web bank's Bank row exists once it is published, so drafts are never seen through it."""
+def visible_banks(user: User | int | None) -> ColumnElement[bool]:
+    """A condition on Bank: file banks, and the web banks the user (or user id) may see (see
+    visible_web_banks). A web bank's Bank row exists once it is published, so drafts are never
+    seen through it."""
+    if isinstance(user, int):
+        user = db.session.get(User, user)
     if user is not None and user.role == "admin" and not user.is_guest:
         return true()
     return or_(Bank.origin == "file", Bank.id.in_(select(WebBank.id).where(visible_web_banks(user))))

@@ -17,6 +17,7 @@ from sqlalchemy.orm import contains_eager
 from ..domain import scheduling
 from ..extensions import db
 from ..models import Bank, Card, LearnerSettings, ParameterSet, Question, QuestionTag, ReviewLog
+from .sharing import visible_banks
 
 LEARN_AHEAD = timedelta(minutes=20)
 SNAPSHOT_FIELDS = ("state", "reps", "lapses", "due_at", "last_review_at", "stability", "status", "version")
@@ -37,9 +38,10 @@ class Deck:
     bank_id: str | None = None
     tag: str | None = None
     question_ids: tuple[str, ...] | None = None  # e.g. the questions missed in one quiz
+    viewer_id: int | None = None  # the learner: only banks they may see (private web banks)
 
     def condition(self) -> Any:
-        clauses = [Question.retired_at.is_(None), Bank.retired_at.is_(None)]
+        clauses = [Question.retired_at.is_(None), Bank.retired_at.is_(None), visible_banks(self.viewer_id)]
         if self.question_ids is not None:
             clauses.append(Question.id.in_(self.question_ids))
         if self.bank_id:

@@ -17,6 +17,7 @@ from ...models import Classroom
 from ...models.types import utcnow
 from ...services import assignments, catalog, classes, gradebook, quizzes
 from ..auth.forms import ActionForm
+from ..auth.learner import current_learner
 from . import bp
 from .forms import AssignmentForm, AssignmentRulesForm, OverrideForm
 from .routes import _assignment, _back, _teacher_class, _user
@@ -30,11 +31,11 @@ PICKED_SPLIT = re.compile(r"[\s,;]+")
 def _assignment_form(classroom: Classroom) -> tuple[AssignmentForm, list[object]]:
     form = AssignmentForm()
     options = quizzes.quiz_options()
-    form.banks.choices = [SelectChoice(s.bank.id, s.bank.title) for s in catalog.list_banks()]
+    form.banks.choices = [SelectChoice(s.bank.id, s.bank.title) for s in catalog.list_banks(viewer=current_learner())]
     form.tags.choices = [SelectChoice(t, f"#{t}") for t in options["tags"]]
     form.types.choices = [SelectChoice(t, QUESTION_TYPES[t].label) for t in options["types"]]
     query = request.args.get("q", "").strip()
-    found = assignments.search_questions(query) if query else []
+    found = assignments.search_questions(query, viewer=current_learner()) if query else []
     form.picked.choices = [SelectChoice(q.id, f"{q.id}: {QUESTION_TYPES[q.type].display_prompt(q.prompt)}")
                            for q in found]
     return form, found

@@ -33,7 +33,7 @@ def _own_attempt(attempt_id: int) -> Attempt:
 def _quiz_form() -> QuizForm:
     form = QuizForm()
     options = quizzes.quiz_options()
-    form.banks.choices = [SelectChoice(s.bank.id, s.bank.title) for s in catalog.list_banks()]
+    form.banks.choices = [SelectChoice(s.bank.id, s.bank.title) for s in catalog.list_banks(viewer=current_learner())]
     form.tags.choices = [SelectChoice(t, f"#{t}") for t in options["tags"]]
     form.types.choices = [SelectChoice(t, QUESTION_TYPES[t].label) for t in options["types"]]
     return form
@@ -64,7 +64,7 @@ def new_quiz() -> str | tuple[str, int] | Response:
 def quick_quiz() -> Response:
     """One button: 10 questions in practice mode from one bank (or all)."""
     bank_id = request.form.get("bank", "")
-    if bank_id and catalog.get_bank(bank_id) is None:
+    if bank_id and catalog.get_bank(bank_id, current_learner()) is None:
         abort(404)
     user = ensure_learner()
     try:

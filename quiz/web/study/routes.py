@@ -34,8 +34,10 @@ def _deck() -> studying.Deck:
         if attempt is None:
             abort(404)
         return _QuizDeck(question_ids=tuple(quizzes.missed_question_ids(attempt)), quiz_id=attempt.id,
-                         quiz_title=attempt.title)
-    return studying.Deck(bank_id=source.get("bank") or None, tag=source.get("tag") or None)
+                         quiz_title=attempt.title, viewer_id=attempt.user_id)
+    user = current_learner()
+    return studying.Deck(bank_id=source.get("bank") or None, tag=source.get("tag") or None,
+                         viewer_id=user.id if user else None)
 
 
 def _deck_args(deck: studying.Deck) -> dict[str, str]:
@@ -52,7 +54,7 @@ def _deck_title(deck: studying.Deck) -> str:
     if isinstance(deck, _QuizDeck):
         return f"Missed in {deck.quiz_title}"
     if deck.bank_id:
-        summary = catalog.get_bank(deck.bank_id)
+        summary = catalog.get_bank(deck.bank_id, current_learner())
         if summary is None:
             abort(404)
         title = summary.bank.title
@@ -86,7 +88,7 @@ def study() -> str:
     if _is_htmx():
         return render_template("study/_card.html", **context)
     options = quizzes.quiz_options()
-    return render_template("study/study.html", banks=catalog.list_banks(), tags=options["tags"], **context)
+    return render_template("study/study.html", banks=catalog.list_banks(viewer=current_learner()), tags=options["tags"], **context)
 
 
 @bp.route("/start", methods=["POST"])
