@@ -135,6 +135,18 @@ def test_tab_indents_and_escape_then_tab_leaves_the_editor(page: Any, author: tu
     expect(editor).to_be_focused()
 
 
+def test_the_editor_fits_a_phone(page: Any, author: tuple[str, str]) -> None:
+    email, bank = author
+    page.set_viewport_size({"width": 390, "height": 844})
+    _login(page, email)
+    page.goto(f"/my/banks/{bank}/source")
+    expect(page.locator(".cm-editor")).to_be_visible()
+    page.evaluate("""() => { const v = window.bankSourceEditor;
+        v.dispatch({changes: {from: v.state.doc.line(9).to, insert: ' A very long prompt '.repeat(12)}}); }""")
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 390, f"the source page is {width}px wide on a 390px screen"
+
+
 def _labels(page: Any) -> set[str]:
     labels = page.locator(".cm-tooltip-autocomplete li .cm-completionLabel")
     expect(labels.first).to_be_visible()
