@@ -120,7 +120,7 @@ def test_a_check_without_a_valid_csrf_token_is_refused_in_json(client: FlaskClie
     auth.login("owner@example.org")
     response = check(client, GOOD, token=token)
     assert response.status_code == 400
-    assert "reload" in response.get_json()["error"]
+    assert "reload the page" in response.get_json()["error"]
 
 
 @pytest.mark.usefixtures("bank")
@@ -185,6 +185,14 @@ def test_a_nul_character_is_refused_in_json(client: FlaskClient, auth: AuthActio
     auth.login("owner@example.org")
     response = check(client, "id: x\x00\n")
     assert response.status_code == 400 and "NUL" in response.get_json()["error"]
+
+
+@pytest.mark.usefixtures("bank")
+@pytest.mark.parametrize("bank_id", ["%00", "web-check%00", "no-such-bank", "UPPER CASE"])
+def test_a_bank_id_that_is_not_one_is_not_found(client: FlaskClient, auth: AuthActions, bank_id: str) -> None:
+    auth.login("owner@example.org")
+    response = client.post(f"/my/banks/{bank_id}/check", data={"csrf_token": session_token(client), "source": GOOD})
+    assert response.status_code == 404 and response.get_json()["error"]
 
 
 @pytest.mark.usefixtures("bank")

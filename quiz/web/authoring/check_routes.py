@@ -2,8 +2,8 @@
 a draft text as JSON, the same located messages as `flask banks check`; and the bank JSON Schema
 that the editor's completion reads.
 
-The request is the source page's own form, sent by static/js/source-editor.js as
-`application/x-www-form-urlencoded` (`csrf_token`, `source`); nothing is saved. The answer is
+The request carries the source page's form fields `csrf_token` and `source` (static/js/source-editor.js
+sends them as multipart/form-data, so the text is not percent-encoded); nothing is saved. The answer is
 `{"problems": [{"path", "line", "col", "message"}]}` (line and column 1-based), or
 `{"error": "…"}` with 400 (CSRF, no text), 401, 403, 404 or 413 (a body over the request limit)
 — never an HTML page, which the script could not show. A text over the bank size limit gets the
@@ -18,8 +18,10 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from ...config import ROOT
+from ...domain.banks import ID_PATTERN
 from ...services import authoring, sharing
 from ..auth.learner import current_learner
+from ..errors import _size as size_text  # the 413 page's wording of the limit
 
 bp = Blueprint("authoring_check", __name__)
 
@@ -30,14 +32,10 @@ def _error(status: int, message: str) -> tuple[Response, int]:
     return jsonify(error=message), status
 
 
-def _size(limit: int) -> str:
-    return f"{limit / 1024:g} KB" if limit < 1024 * 1024 else f"{limit / (1024 * 1024):g} MB"
-
-
 @bp.errorhandler(CSRFError)
 def _csrf_error(error: CSRFError) -> tuple[Response, int]:
-    return _error(400, "This page has expired: reload it (your text is kept in the editor until you do; "
-                       "copy it first) and check again.")
+    return _error(400, "This page has expired, so the text was not checked. Copy your text, reload the "
+                       "page and paste it back.")
 
 
 @bp.errorhandler(HTTPException)
@@ -53,8 +51,7 @@ def _http_error(error: HTTPException) -> tuple[Response, int]:
 def _too_large(error: RequestEntityTooLarge) -> tuple[Response, int]:
     # A body over MAX_CONTENT_LENGTH is refused before it is read; a text over the service's
     # limit (authoring.MAX_TEXT characters) gets the service's own located problem instead.
-    limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    size = _size(int(limit)) if limit else "the limit"
+    size = size_text(current_app.config.get("MAX_CONTENT_LENGTH"))
     return _error(413, f"The text is larger than this site accepts ({size}): it was not checked. "
                        f"Split the bank into several banks.")
 
@@ -68,7 +65,7 @@ def check_source(bank_id: str) -> Response | tuple[Response, int]:
         return _error(401, "Log in to check a bank.")
     if not sharing.is_author(user):
         return _error(403, "Only instructors can write banks.")
-    if not authoring.can_edit(user, bank_id):
+    if not ID_PATTERN.match(bank_id) or not authoring.can_edit(user, bank_id):  # (no NUL reaches the database)
         return _error(404, "There is no such bank among yours.")
     text = request.form.get("source")
     if text is None:
