@@ -7,10 +7,12 @@ questions with the same code as `flask banks sync` (services.banks.write_banks).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..domain import bank_versions
 from ..domain.banks import ID_PATTERN, BankSpec, check_across, read_bank
@@ -42,37 +44,53 @@ def _read(bank_id: str, text: str) -> tuple[BankSpec | None, list[Problem]]:
 
 
 def _too_long(path: str, text: str) -> list[Problem]:
-    if len(text) <= MAX_TEXT:
-        return []
-    return [Problem(path, 1, 1, f"the bank is {len(text):,} characters long; the limit is {MAX_TEXT:,} — "
-                                "split it into several banks")]
+    """Why the text cannot even be stored: over the size limit, or a NUL character (which no
+    database text column holds)."""
+    if len(text) > MAX_TEXT:
+        return [Problem(path, 1, 1, f"the bank is {len(text):,} characters long; the limit is {MAX_TEXT:,} — "
+                                    "split it into several banks")]
+    if "\x00" in text:
+        before = text[:text.index("\x00")]
+        line, col = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        return [Problem(path, line, col, "the text contains a NUL character (U+0000); remove it")]
+    return []
+
+
+def _file_bank_took(bank_id: str) -> bool:
+    bank = db.session.get(Bank, bank_id)
+    return bank is not None and bank.origin != "web"
 
 
 def _id_taken(bank_id: str) -> bool:
     return db.session.get(WebBank, bank_id) is not None or db.session.get(Bank, bank_id) is not None
 
 
-def create_draft_bank(user: User, text: str, now: datetime) -> tuple[str | None, list[Problem]]:
+def create_draft_bank(user: User, text: str, now: datetime, name: str = "bank.yaml") -> tuple[str | None, list[Problem]]:
     """A new web bank owned by user whose draft is text; its id is the text's bank id.
 
-    Returns (None, problems) when the text has no usable bank id or the id is taken; otherwise
-    the id and the problems of the full check (a draft may be saved broken).
+    Returns (None, problems) when the text has no usable bank id or the id is taken (located in
+    `name`, e.g. the uploaded file's name); otherwise the id and the problems of the full check
+    (a draft may be saved broken).
     """
     if not is_author(user):
         raise AuthoringError("Only instructors can write banks.")
-    too_long = _too_long("bank.yaml", text)
+    too_long = _too_long(name, text)
     if too_long:
         return None, too_long
-    spec, problems = read_bank("bank.yaml", text.encode("utf-8"))
+    spec, problems = read_bank(name, text.encode("utf-8"))
     if spec is None or not spec.id or not ID_PATTERN.match(spec.id):
-        missing = [p for p in problems if "id" in p.message] or problems
-        return None, missing or [Problem("bank.yaml", 1, 1, "the bank has no 'id'; add a line such as `id: my-bank`")]
+        return None, sorted(problems) or [Problem(name, 1, 1, "the bank has no 'id'; add a line such as `id: my-bank`")]
     if _id_taken(spec.id):
         return None, [Problem(file_name(spec.id), spec.line, 1,
                               f"the bank id '{spec.id}' is already used by another bank; choose another id")]
     db.session.add(WebBank(id=spec.id, owner_id=user.id, visibility="private", draft_text=text,
                            draft_saved_at=now, draft_saved_by=user.id, created_at=now))
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # created at the same moment by someone else
+        db.session.rollback()
+        return None, [Problem(file_name(spec.id), spec.line, 1,
+                              f"the bank id '{spec.id}' is already used by another bank; choose another id")]
     return spec.id, check_draft(spec.id, text)
 
 
@@ -109,6 +127,9 @@ def check_draft(bank_id: str, text: str) -> list[Problem]:
     if spec.id and spec.id != bank_id:
         problems.append(Problem(path, spec.line, 1, f"the bank id must stay '{bank_id}' (this bank's id); "
                                                     "to make another bank, create a new one"))
+    elif _file_bank_took(bank_id):
+        problems.append(Problem(path, spec.line, 1, f"a bank file in questions/ now uses the id '{bank_id}'; "
+                                                    "copy this text into a new bank with another id"))
     else:
         problems += bank_service.clashes_with_database([spec])
     return sorted(set(problems))
@@ -174,7 +195,12 @@ def _publish_text(user: User, web: WebBank, text: str, now: datetime, note: str)
                       published_by=user.id, published_at=now, note=note[:300], changes=changes.as_dict())
     db.session.add(row)
     web.draft_text, web.draft_saved_at, web.draft_saved_by = text, now, user.id
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # another author published the same version number at the same moment
+        db.session.rollback()
+        return Published(problems=[Problem(file_name(web.id), 1, 1, "another author published this bank at the "
+                                                                     "same moment; reload the page and try again")])
     return Published(version=row, answered_key_changes=answered_questions(changes.key_changed, before=now))
 
 
@@ -246,13 +272,17 @@ def copy_file_bank(user: User, bank_id: str, new_id: str, now: datetime) -> tupl
 
 @dataclass
 class Overview:
-    """What a web bank's page shows: the bank, its published version, its draft's state."""
+    """What a web bank's pages show: the bank, its published version, its draft's state."""
 
     web: WebBank
     latest: BankVersion | None
-    problems: list[Problem]
     unpublished: bool
     versions: int
+
+    @cached_property
+    def problems(self) -> list[Problem]:
+        """The draft's problems (the full check runs when a page asks for them)."""
+        return check_draft(self.web.id, self.web.draft_text)
 
 
 def overview(bank_id: str) -> Overview | None:
@@ -260,8 +290,7 @@ def overview(bank_id: str) -> Overview | None:
     if web is None:
         return None
     last = latest(bank_id)
-    return Overview(web, last, check_draft(bank_id, web.draft_text),
-                    last is None or last.text != web.draft_text, version_count(bank_id))
+    return Overview(web, last, last is None or last.text != web.draft_text, version_count(bank_id))
 
 
 def diff(bank_id: str, old: int, new: int) -> list[list[bank_versions.DiffLine]] | None:

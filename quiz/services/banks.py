@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, delete, select, text, update
 from ..domain.banks import BankSpec, QuestionSpec, check_across, export_record, read_bank
 from ..domain.problems import BankError, Problem
 from ..extensions import db
-from ..models import Bank, Question, QuestionTag
+from ..models import Bank, Question, QuestionTag, WebBank
 from ..models.types import UTCDateTime
 
 Progress = Callable[[str], None]
@@ -206,9 +206,12 @@ def sync_banks(paths: list[Path], now: datetime, progress: Progress | None = Non
 
 
 def _web_bank_ids(bank_ids: set[str]) -> set[str]:
+    """The ones of bank_ids that banks written in the app use (published, deleted or draft only)."""
     if not bank_ids:
         return set()
-    return set(db.session.scalars(select(Bank.id).where(Bank.origin == "web", Bank.id.in_(sorted(bank_ids)))))
+    ids = sorted(bank_ids)
+    return (set(db.session.scalars(select(Bank.id).where(Bank.origin == "web", Bank.id.in_(ids))))
+            | set(db.session.scalars(select(WebBank.id).where(WebBank.id.in_(ids)))))
 
 
 def write_banks(specs: list[BankSpec], leaving: set[str], now: datetime, progress: Progress | None = None,

@@ -114,9 +114,10 @@ def study_bank(user: User, bank_id: str, now: datetime) -> bool:
 
 
 def studied_banks(user: User) -> list[Bank]:
-    """The banks on a learner's study list, most recent first."""
+    """The banks on a learner's study list that they may still see, most recent first."""
     return list(db.session.scalars(
-        select(Bank).join(StudyBank).where(StudyBank.user_id == user.id).order_by(StudyBank.added_at.desc())))
+        select(Bank).join(StudyBank).where(StudyBank.user_id == user.id, visible_banks(user))
+        .order_by(StudyBank.added_at.desc())))
 
 
 def is_studying(user: User, bank_id: str) -> bool:

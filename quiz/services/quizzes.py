@@ -57,11 +57,14 @@ class QuizRequest:
     viewer: User | None = None
 
 
-def _candidates(request: QuizRequest) -> list[assembly.Candidate]:
-    """The questions the request selects, as quiz assembly sees them."""
+def _candidates(request: QuizRequest, visible_only: bool = True) -> list[assembly.Candidate]:
+    """The questions the request selects (from the banks its viewer may see, if visible_only), as
+    quiz assembly sees them."""
     query = (select(Question.id, Question.type, Question.prompt, Question.explanation, Question.data).join(Bank)
-             .where(Question.retired_at.is_(None), Bank.retired_at.is_(None), visible_banks(request.viewer))
+             .where(Question.retired_at.is_(None), Bank.retired_at.is_(None))
              .order_by(Question.bank_id, Question.position))
+    if visible_only:
+        query = query.where(visible_banks(request.viewer))
     if request.question_ids is not None:
         query = query.where(Question.id.in_(request.question_ids))
     if request.bank_ids:
@@ -382,9 +385,10 @@ def candidate_ids(request: QuizRequest) -> list[str]:
 
 
 def shuffled_without_giveaways(question_ids: list[str], rng: random.Random) -> list[str]:
-    """These questions in a random order in which none gives away a later one's answer (as a
-    quiz is assembled), every question kept."""
-    return assembly.order_all(_candidates(QuizRequest(bank_ids=[], tags=[], types=[], question_ids=list(question_ids))), rng)
+    """These questions (an assignment's, drawn from the banks its teacher may see) in a random
+    order in which none gives away a later one's answer (as a quiz is assembled), every question kept."""
+    request = QuizRequest(bank_ids=[], tags=[], types=[], question_ids=list(question_ids))
+    return assembly.order_all(_candidates(request, visible_only=False), rng)  # drawn under the teacher's view
 
 
 def answers_visible(attempt: Attempt, now: datetime) -> bool:

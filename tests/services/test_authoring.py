@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from quiz.domain.bank_versions import skeleton
+from quiz.domain.problems import BankError
 from quiz.extensions import db
 from quiz.models import Bank, Question, User
 from quiz.services import authoring
@@ -142,3 +143,47 @@ def test_only_the_owner_deletes_and_published_questions_retire(app: Flask, users
         assert db.session.get(Bank, "web-small").retired_at is not None
         assert db.session.get(Question, "w-konna").retired_at is not None
         assert authoring.my_banks(owner) == []
+
+
+def test_a_file_cannot_take_a_web_banks_id(app: Flask, users: dict[str, User], write_bank: Callable[..., Path]) -> None:
+    with app.app_context():
+        owner = _user("owner@example.org")
+        authoring.create_draft_bank(owner, WEB.replace("id: web-small", "id: small"), NOW)  # a draft only
+        with pytest.raises(BankError) as refused:
+            sync_banks([write_bank(BANK)], NOW)
+        assert "used by a bank written in the app" in str(refused.value)
+        assert db.session.get(Bank, "small") is None
+
+
+def test_a_draft_whose_id_a_file_bank_took_cannot_be_published(app: Flask, users: dict[str, User]) -> None:
+    with app.app_context():
+        owner = _user("owner@example.org")
+        authoring.create_draft_bank(owner, WEB, NOW)
+        db.session.add(Bank(id="web-small", title="File", language="en", path="/x.yaml", content_hash="x"))
+        db.session.commit()
+        refused = authoring.publish(owner, "web-small", NOW)
+        assert refused.version is None and "now uses the id 'web-small'" in refused.problems[0].message
+        assert db.session.get(Bank, "web-small").origin == "file"
+
+
+def test_a_nul_character_is_refused_at_its_place_and_nothing_saved(app: Flask, users: dict[str, User]) -> None:
+    with app.app_context():
+        owner = _user("owner@example.org")
+        authoring.create_draft_bank(owner, WEB, NOW)
+        problems = authoring.save_draft(owner, "web-small", "id: web-small\ntitle: a\x00b\n", NOW)
+        assert [str(p) for p in problems] == ["web-small.yaml:2:9: the text contains a NUL character (U+0000); "
+                                              "remove it"]
+        assert authoring.draft_text("web-small") == WEB
+
+
+def test_two_publishes_at_the_same_moment_make_one_version(app: Flask, users: dict[str, User],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    with app.app_context():
+        owner = _user("owner@example.org")
+        authoring.create_draft_bank(owner, WEB, NOW)
+        authoring.publish(owner, "web-small", NOW)
+        authoring.save_draft(owner, "web-small", WEB.replace("Small bank", "Small bank 2"), NOW)
+        monkeypatch.setattr(authoring, "latest", lambda bank_id: None)  # as seen before the other publish
+        late = authoring.publish(owner, "web-small", NOW)
+        assert late.version is None and "same moment" in late.problems[0].message
+        assert [v.number for v in authoring.versions("web-small")] == [1]

@@ -72,7 +72,7 @@ def upload_new() -> tuple[str, int] | Response:
         name = form.file.data.filename or "bank.yaml"
         text, problems = authoring.text_from_upload(name, form.file.data.read())
         if text is not None and not problems:
-            bank_id, problems = authoring.create_draft_bank(user, text, utcnow())
+            bank_id, problems = authoring.create_draft_bank(user, text, utcnow(), name)
             if bank_id is not None:
                 flash(f"Uploaded as the draft of {bank_id}"
                       + (f", with {len(problems)} problem(s) to fix." if problems else "."), "success")
