@@ -26,6 +26,7 @@ def create_app(config: Config | None = None) -> Flask:
     from . import cli, database
     from .web import (account, assets, auth, authoring, catalog, classes, errors, explore, inputs, insights, progress,
                       quiz as quiz_web, security, study, styleguide)
+    from .web.authoring import check_routes as authoring_check
 
     database.init_app(app)
     inputs.init_app(app)  # before the blueprints: their <int:…> use its converter
@@ -39,6 +40,7 @@ def create_app(config: Config | None = None) -> Flask:
     progress.init_app(app)
     classes.init_app(app)
     authoring.init_app(app)
+    authoring_check.init_app(app)  # the source editor's live check (JSON)
     insights.init_app(app)
     explore.init_app(app)
     styleguide.init_app(app)

@@ -1,7 +1,9 @@
 """Security headers and CSRF for every response."""
 from __future__ import annotations
 
-from flask import Flask, Response, request
+import secrets
+
+from flask import Flask, Response, g, request
 
 from ..extensions import csrf
 
@@ -15,8 +17,18 @@ def client_address() -> str:
     return request.remote_addr or "?"
 
 
+def csp_nonce() -> str:
+    """A nonce for this response, allowed in its `style-src` (for a script such as CodeMirror
+    that adds a `<style>` element: it reads the nonce from its own script tag)."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return str(g.csp_nonce)
+
+
 def _headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CSP)
+    nonce = g.get("csp_nonce")
+    policy = CSP.replace("style-src 'self'", f"style-src 'self' 'nonce-{nonce}'") if nonce else CSP
+    response.headers.setdefault("Content-Security-Policy", policy)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -37,5 +49,6 @@ def _health() -> Response:
 
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.after_request(_headers)
     app.add_url_rule("/healthz", "healthz", _health)
