@@ -23,7 +23,8 @@ from typing import Any, Callable, Protocol
 
 import yaml
 
-from ..domain.banks import BANK_FIELDS, ID_PATTERN, QUESTION_FIELDS, SOURCE_FIELDS, BankSpec, QuestionSpec, read_bank
+from ..domain.banks import (BANK_FIELDS, ID_PATTERN, QUESTION_FIELDS, SOURCE_FIELDS, BankSpec, QuestionSpec,
+                            check_across, read_bank)
 from ..domain.problems import Problem
 from ..domain.question_types import QUESTION_TYPES
 from ..domain.yamldoc import MAX_BYTES, _decode_utf8, _replace_control_characters
@@ -292,6 +293,7 @@ def _field_at(lines: list[str], index: int) -> list[str]:
 
 
 _MISSING = re.compile(r"has no '([a-z_]+)'")
+_NAMED = re.compile(r"^'([a-z_]+)' ")  # "'tolerance' should be a number…"
 
 
 def check_document(document: Document, path: str,
@@ -305,7 +307,9 @@ def check_document(document: Document, path: str,
     of the field at fault. A problem in source `s` goes to `source_places[s]` (line, field name ->
     column); other problems outside the questions go to `bank_place`."""
     text = dump_document(document)
-    _, found = read_bank(path, text.encode())
+    spec, found = read_bank(path, text.encode())
+    if spec is not None:
+        found += check_across([spec])  # a question id used twice in the bank
     lines = text.split("\n")
     starts = [i + 1 for i, line in enumerate(lines) if line.startswith("  - ")]
     questions_at = next((i + 1 for i, line in enumerate(lines) if line == "questions:"), len(lines) + 1)
@@ -319,8 +323,8 @@ def check_document(document: Document, path: str,
         line, col = places[index] if index < len(places) else bank_place
         at = columns[index] if isinstance(columns, list) and index < len(columns) else columns
         if isinstance(at, dict):
-            missing = _MISSING.search(problem.message)
-            keys = [missing.group(1)] if missing else _field_at(lines, problem.line - 1)
+            named_field = _MISSING.search(problem.message) or _NAMED.match(problem.message)
+            keys = [named_field.group(1)] if named_field else _field_at(lines, problem.line - 1)
             named = next((at[_column_key(keys, k)] for k in keys if _column_key(keys, k) in at), None)
             if named is not None:
                 col = named
@@ -357,8 +361,10 @@ def _column_key(keys: list[str], key: str) -> str:
 
 
 def load_document(document: Document, path: str) -> tuple[BankSpec | None, list[Problem]]:
-    """Read a document through the normal loader, as if it were the file `path`."""
-    return read_bank(path, dump_document(document).encode())
+    """Read a document through the normal loader, as if it were the file `path` (with the check
+    `banks check` makes between questions: no id used twice)."""
+    spec, problems = read_bank(path, dump_document(document).encode())
+    return spec, problems + (check_across([spec]) if spec is not None else [])
 
 
 __all__ = ["EXPORTERS", "EXPORT_FILES", "IMPORTED_SOURCE", "IMPORTERS", "Document", "Exporter", "ImportResult",

@@ -195,7 +195,7 @@ def import_bank(data: bytes, name: str, *, bank_id: str | None = None, title: st
         places.append((number, 1))
         where.append(at | ({"back": at["answer"]} if "back" not in at and "answer" in at else {}))
     document["sources"] = {sid: details for sid, (details, _) in sources.items()}
-    if any(q["source"].get("id") == IMPORTED_SOURCE for q in document["questions"]):
+    if not sources or any(q["source"].get("id") == IMPORTED_SOURCE for q in document["questions"]):
         document["sources"].setdefault(IMPORTED_SOURCE, imported_source(name, "CSV import", today or date.today()))
     if not document["questions"] and not result.problems:
         result.problems.append(Problem(name, 2, 1, "there are no questions below the header"))
