@@ -367,9 +367,33 @@ def load_document(document: Document, path: str) -> tuple[BankSpec | None, list[
     return spec, problems + (check_across([spec]) if spec is not None else [])
 
 
-__all__ = ["EXPORTERS", "EXPORT_FILES", "IMPORTED_SOURCE", "IMPORTERS", "Document", "Exporter", "ImportResult",
-           "Importer", "QUESTION_FIELDS", "bank_id_from_name", "check_document", "decode_text", "dump_document", "imported_source",
-           "load_document", "new_document", "question_document", "spec_document"]
+__all__ = ["EXPORTERS", "EXPORT_FILES", "IMPORTED_SOURCE", "IMPORTERS", "Conversion", "Document", "Exporter",
+           "ImportResult", "Importer", "QUESTION_FIELDS", "bank_id_from_name", "check_document", "convert",
+           "decode_text", "dump_document", "imported_source", "load_document", "new_document", "question_document",
+           "spec_document"]
+
+
+@dataclass
+class Conversion:
+    """An imported file ready to become a bank: its YAML text, the bank it reads as (None when it
+    cannot be read), every problem (at its place in the imported file) and the skipped items."""
+
+    text: str
+    spec: BankSpec | None
+    problems: list[Problem]
+    skipped: list[Problem]
+
+
+def convert(fmt: str, data: bytes, name: str, **options: Any) -> Conversion:
+    """Import a file with the importer of `fmt` and read the result through the normal loader."""
+    result = IMPORTERS[fmt](data, name, **options)
+    text = dump_document(result.document)
+    spec, loaded = read_bank(f"{result.document.get('id') or 'imported'}.yaml", text.encode())
+    problems = list(result.problems)
+    if not problems:
+        # an importer that reports nothing lets the loader speak (at the place in the YAML text)
+        problems = loaded + (check_across([spec]) if spec is not None else [])
+    return Conversion(text, spec, problems, list(result.skipped))
 
 
 from . import apkg, qti, quizlet, table  # noqa: E402  (each format registered with one line)

@@ -24,7 +24,7 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 QTI_SCHEMA = "http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd"
 CP_SCHEMA = "http://www.imsglobal.org/xsd/imscp_v1p1.xsd"
 TEMPLATES = "http://www.imsglobal.org/question/qti_v2p1/rptemplates/"
-LEFT_OUT = {"card": "flashcards (QTI 2.1 has no self-assessed item)"}
+LEFT_OUT = {"card": "a flashcard, and QTI 2.1 has no self-assessed item"}
 _NCNAME = re.compile(r"^[A-Za-z_][\w.-]*$")
 
 
