@@ -56,7 +56,9 @@ def as_(app: Flask, persona: str) -> FlaskClient:
 
 
 def token(client: FlaskClient) -> str:
-    return csrf_from(client.get("/my/banks/import").get_data(as_text=True))
+    """The CSRF token of the import page's forms (their fields are prefixed 'file-' and 'paste-')."""
+    page = client.get("/my/banks/import").get_data(as_text=True)
+    return re.search(r'name="paste-csrf_token" type="hidden" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -65,7 +67,7 @@ def test_only_instructors_and_admins_import(app: Flask, world: None, persona: st
     page = client.get("/my/banks/import")
     assert page.status_code == {"anonymous": 302, "learner": 403}.get(persona, 200)
     if persona in ("anonymous", "learner"):
-        posted = client.post("/my/banks/import/paste", data={"text": "a\tb", "separator": "tab"})
+        posted = client.post("/my/banks/import/paste", data={"paste-text": "a\tb", "paste-separator": "tab"})
         assert posted.status_code in (302, 400, 403)
         with app.app_context():
             assert db.session.query(WebBank).count() == 1
@@ -128,7 +130,8 @@ def test_a_broken_draft_is_not_exported_and_its_problems_are_listed(app: Flask, 
 
 
 def paste(client: FlaskClient, text: str, **fields: str) -> tuple[int, str]:
-    data = {"text": text, "separator": "tab", "csrf_token": token(client), **fields}
+    data = {"paste-text": text, "paste-separator": "tab", "paste-csrf_token": token(client),
+            **{f"paste-{k}": v for k, v in fields.items()}}
     response = client.post("/my/banks/import/paste", data=data)
     return response.status_code, response.get_data(as_text=True)
 
@@ -184,8 +187,8 @@ def test_size_limits(app: Flask, world: None) -> None:
     status, page = paste(client, "ab" * 100_001)
     assert status == 422 and "Paste at most 200,000 characters" in page
     big = io.BytesIO(b"type,prompt\n" + b"card,x\n" * 30_000)
-    response = client.post("/my/banks/import/file", data={"fmt": "csv", "file": (big, "big.csv"),
-                                                           "csrf_token": token(client)},
+    response = client.post("/my/banks/import/file", data={"file-fmt": "csv", "file-file": (big, "big.csv"),
+                                                           "file-csrf_token": token(client)},
                            content_type="multipart/form-data")
     assert response.status_code == 422 and "larger than 200 KB" in response.get_data(as_text=True)
 
@@ -202,8 +205,8 @@ def test_a_malformed_file_gets_located_problems_not_a_500(app: Flask, world: Non
     if fmt not in IMPORTERS:
         pytest.skip(f"no {fmt} importer on this branch")
     client = as_(app, "other")
-    response = client.post("/my/banks/import/file", data={"fmt": fmt, "file": (io.BytesIO(data), f"bad.{fmt}"),
-                                                          "csrf_token": token(client)},
+    response = client.post("/my/banks/import/file", data={"file-fmt": fmt, "file-file": (io.BytesIO(data), f"bad.{fmt}"),
+                                                          "file-csrf_token": token(client)},
                            content_type="multipart/form-data")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -220,10 +223,10 @@ def test_random_bytes_never_make_a_500(app: Flask, world: None, fmt: str) -> Non
         junk = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 400)))
         if fmt == "quizlet":
             response = client.post("/my/banks/import/paste", data={
-                "text": junk.decode("latin-1"), "separator": "tab", "csrf_token": token(client)})
+                "paste-text": junk.decode("latin-1"), "paste-separator": "tab", "paste-csrf_token": token(client)})
         else:
             response = client.post("/my/banks/import/file", data={
-                "fmt": fmt, "file": (io.BytesIO(junk), "junk"), "csrf_token": token(client)},
+                "file-fmt": fmt, "file-file": (io.BytesIO(junk), "junk"), "file-csrf_token": token(client)},
                 content_type="multipart/form-data")
         # 400: a NUL character, which no form takes (quiz.web.inputs)
         assert response.status_code in ((200, 422, 400) if fmt == "quizlet" and 0 in junk else (200, 422))

@@ -29,7 +29,7 @@ def _page(file_form: ImportFileForm, paste_form: PasteForm, status: int = 200) -
 @login_required
 def import_page() -> tuple[str, int]:
     author()
-    return _page(ImportFileForm(formdata=None), PasteForm(formdata=None))
+    return _page(ImportFileForm(formdata=None, prefix="file"), PasteForm(formdata=None, prefix="paste"))
 
 
 @bp.route("/import/file", methods=["POST"])
@@ -37,14 +37,14 @@ def import_page() -> tuple[str, int]:
 def import_file() -> tuple[str, int]:
     """Preview of an uploaded GIFT or CSV file."""
     author()
-    form = ImportFileForm()
+    form = ImportFileForm(prefix="file")
     if not form.validate_on_submit():
-        return _page(form, PasteForm(formdata=None), 422)
+        return _page(form, PasteForm(formdata=None, prefix="paste"), 422)
     name = (form.file.data.filename or "import").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200] or "import"
     data = form.file.data.read(MAX_IMPORT + 1)
     if len(data) > MAX_IMPORT:
         form.file.errors = [f"The file is larger than {MAX_IMPORT // 1000} KB; split it and import each part."]
-        return _page(form, PasteForm(formdata=None), 422)
+        return _page(form, PasteForm(formdata=None, prefix="paste"), 422)
     return _preview(form.fmt.data or "csv", data, name, form.bank_id.data, form.title.data)
 
 
@@ -53,9 +53,9 @@ def import_file() -> tuple[str, int]:
 def import_paste() -> tuple[str, int]:
     """Preview of pasted Quizlet-style cards."""
     author()
-    form = PasteForm()
+    form = PasteForm(prefix="paste")
     if not form.validate_on_submit():
-        return _page(ImportFileForm(formdata=None), form, 422)
+        return _page(ImportFileForm(formdata=None, prefix="file"), form, 422)
     text = (form.text.data or "").replace("\r\n", "\n")
     return _preview("quizlet", text.encode(), "pasted cards", form.bank_id.data,
                     form.title.data or "Pasted cards", separator=form.separator_text())
