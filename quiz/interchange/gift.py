@@ -15,15 +15,14 @@ from html.parser import HTMLParser
 from pathlib import PurePath
 from typing import Any
 
-from quiz.domain.banks import ID_PATTERN, TAG_PATTERN, BankSpec, QuestionSpec
+from quiz.domain.banks import ID_PATTERN, BankSpec, QuestionSpec
 from quiz.domain.dates import PartialDate
 from quiz.domain.problems import Problem
 from quiz.domain.question_types.base import CLOZE_GAP
 
-from . import ImportResult
+from . import IMPORTED_SOURCE, ImportResult, bank_id_from_name, check_document, imported_source, new_document
 
 MAX_BYTES = 5 * 1024 * 1024
-SOURCE_ID = "gift-import"
 BLANK = "_____"
 _FORMAT = re.compile(r"\s*\[(html|moodle|plain|markdown)\]")
 _WEIGHT = re.compile(r"\s*%(-?\d+(?:\.\d+)?)%")
@@ -464,8 +463,8 @@ def _explanation(question: _Question, labelled: list[_Answer]) -> str:
     parts = list(question.feedback)
     for answer in labelled:
         if answer.feedback:
-            label = answer.text or answer.value or "any other answer"
-            if label == "*":
+            label = answer.text or answer.value.replace("..", " to ").replace(":", " ± ")
+            if label in ("", "*"):
                 label = "any other answer"
             parts.append(f"“{label}”: {answer.feedback}")
     return " ".join(parts)
@@ -631,28 +630,24 @@ class _Ids:
 def import_bank(data: bytes, name: str, **options: Any) -> ImportResult:
     """Read a GIFT file into a bank document in our format.
 
-    Options: `bank_id`, `title`, `language` (default "en") and `today` (a date, for the import
+    Options: `bank_id`, `title`, `language` (default "en") and `today` (a date, for the imported
     source; default today). Questions our format cannot hold are listed in `skipped` with their
-    line; malformed ones in `problems`. Never raises on bad input.
+    line; malformed ones, and what the bank loader finds in the result, in `problems`. Never
+    raises on bad input.
     """
-    stem = PurePath(name).stem
-    bank_id = options.get("bank_id") or slug(stem, 40) or "gift-import"
+    file_name = PurePath(name).name
+    bank_id = options.get("bank_id") or bank_id_from_name(name)
     today: date = options.get("today") or date.today()
-    problems: list[Problem] = []
-    skipped: list[Problem] = []
-    document: dict[str, Any] = {
-        "id": bank_id,
-        "title": options.get("title") or stem or "Imported GIFT questions",
-        "language": options.get("language") or "en",
-        "sources": {SOURCE_ID: {"title": PurePath(name).name or "GIFT file", "publisher": "Imported from GIFT",
-                                "date": today.isoformat()}},
-        "questions": [],
-    }
-    text = _decode(data, name, problems)
+    document = new_document(bank_id, options.get("title") or PurePath(name).stem or "Imported GIFT questions",
+                            options.get("language") or "en")
+    document["sources"] = {IMPORTED_SOURCE: imported_source(name, "Imported from GIFT", today)}
+    result = ImportResult(document)
+    text = _decode(data, name, result.problems)
     if text is None:
-        return ImportResult(document, problems, skipped)
+        return result
     where = _Places(text)
     ids = _Ids(bank_id)
+    places: list[tuple[int, int]] = []
     category: list[str] = []
     for block in _blocks(text):
         chars = block.chars
@@ -663,29 +658,153 @@ def import_bank(data: bytes, name: str, **options: Any) -> ImportResult:
             chars = chars[newline + 1:]
             if not _raw(chars).strip():
                 continue
-        line, col = where(chars[_skip_space(chars, 0)].offset if _raw(chars).strip() else block.offset)
+        line, col = where(chars[_skip_space(chars, 0)].offset)
         question = None
         try:
             question = _parse(chars)
             converted = _convert(question)
         except _Malformed as error:
-            problems.append(Problem(name, *where(error.offset), error.message))
+            result.problems.append(Problem(name, *where(error.offset), error.message))
             continue
         except _Skip as error:
             title = f" '{question.title}'" if question and question.title else ""
-            skipped.append(Problem(name, line, col, f"question{title} skipped: {error} cannot be held in a bank"))
+            result.skipped.append(Problem(name, line, col, f"question{title} skipped: {error} cannot be held "
+                                                           "in a bank"))
             continue
-        comment_text = " ".join(block.comments)
-        given = next(iter(_COMMENT_ID.findall(comment_text)), "").strip()
-        tags = list(dict.fromkeys(
-            [*category, *(slug(tag) for tag in _COMMENT_TAG.findall(comment_text) if slug(tag))]))
-        explanation = converted.pop("explanation") or f"Imported from {PurePath(name).name}, line {line}, " \
-                                                       "without feedback; write why the answer is right."
+        comments = " ".join(block.comments)
+        given = next(iter(_COMMENT_ID.findall(comments)), "").strip()
+        tags = [*category, *(slug(tag) for tag in _COMMENT_TAG.findall(comments))]
+        explanation = converted.pop("explanation") or \
+            f"Imported from {file_name}, line {line}, without feedback: write why the answer is right."
         entry: dict[str, Any] = {"id": ids.next(given, question.title), "type": converted.pop("type"),
-                                 "prompt": converted.pop("prompt"), **converted,
-                                 "explanation": explanation, "source": {"id": SOURCE_ID, "paragraph": 1}}
-        if tags:
-            assert all(TAG_PATTERN.match(tag) for tag in tags)
-            entry["tags"] = tags
+                                 "prompt": converted.pop("prompt"), **converted, "explanation": explanation,
+                                 "source": {"id": IMPORTED_SOURCE, "paragraph": line}}
+        if any(tags):
+            entry["tags"] = list(dict.fromkeys(tag for tag in tags if tag))
         document["questions"].append(entry)
-    return ImportResult(document, problems, skipped)
+        places.append((line, col))
+    result.problems.extend(check_document(document, name, places))
+    return result
+
+
+# ---------------------------------------------------------------- the exporter
+
+
+class _NotExported(Exception):
+    """A question GIFT cannot hold; the message says why (written as a comment in the file)."""
+
+
+def _escaped(text: str, lead: bool = True) -> str:
+    """Text with GIFT's special characters escaped and line ends written as \\n; with `lead`,
+    a text that would start like a format ([html]) or a weight (%50%) is marked [plain]."""
+    text = text.replace("\\", "\\\\")
+    for special in "~=#{}:":
+        text = text.replace(special, "\\" + special)
+    text = text.replace("\n", "\\n")
+    if lead and (_FORMAT.match(text) or text.lstrip().startswith("%")):
+        text = "[plain]" + text  # so that a leading [html] or %50% is read as text
+    return text
+
+
+def _decimal_text(value: float | int) -> str:
+    number = Decimal(str(value))
+    return str(int(number)) if number == number.to_integral_value() else format(number.normalize(), "f")
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _weight(share: Decimal) -> str:
+    return _decimal_text(float(share.quantize(Decimal("0.00001"))))
+
+
+def _gift_answers(question: QuestionSpec) -> tuple[str, list[str], str]:
+    """The stem before the answers, the answer lines, and any text after them; _NotExported when
+    GIFT cannot hold the question."""
+    data, prompt = question.data, question.prompt
+    kind = question.type
+    if kind == "mcq":
+        return prompt, [f"={_escaped(data['answer'])}", *(f"~{_escaped(d)}" for d in data["distractors"])], ""
+    if kind == "multi":
+        share = Decimal(100) / len(data["answers"])
+        return prompt, [*(f"~%{_weight(share)}%{_escaped(a)}" for a in data["answers"]),
+                        *(f"~%-{_weight(share)}%{_escaped(d)}" for d in data["distractors"])], ""
+    if kind == "truefalse":
+        return prompt, ["TRUE" if data["answer"] else "FALSE"], ""
+    if kind == "short":
+        answers = [data["answer"], *data["accept"]]
+        if any("->" in answer for answer in answers):
+            raise _NotExported("an accepted answer contains '->', which GIFT reads as a matching pair")
+        return prompt, [f"={_escaped(a)}" for a in answers], ""
+    if kind == "number":
+        tolerance = f":{_decimal_text(data['tolerance'])}" if data.get("tolerance") else ""
+        return prompt, [f"#{_decimal_text(data['answer'])}{tolerance}"], ""
+    if kind == "date":
+        when = PartialDate.parse(str(data["answer"]))
+        if when.month is not None:
+            raise _NotExported("a date to the month or day (GIFT has no date question; only a year "
+                               "becomes a numerical question)")
+        tolerance = f":{data['tolerance']}" if data.get("tolerance") else ""
+        return prompt, [f"#{when.year}{tolerance}"], ""
+    if kind in ("match", "order"):
+        pairs = [(p["left"], p["right"]) for p in data["pairs"]] if kind == "match" else \
+            [(_ordinal(n), item["text"]) for n, item in enumerate(data["items"], start=1)]
+        if any("->" in left for left, _ in pairs):
+            raise _NotExported("a left-hand item contains '->', which GIFT uses between the two sides")
+        return prompt, [*(f"={_escaped(left)} -> {_escaped(right, lead=False)}" for left, right in pairs),
+                        *(f"= -> {_escaped(d)}" for d in data.get("distractors", []))], ""
+    if kind == "cloze":
+        gaps = list(CLOZE_GAP.finditer(prompt))
+        if len(gaps) != 1:
+            raise _NotExported(f"a cloze with {len(gaps)} gaps (a GIFT question has one answer blank)")
+        gap = gaps[0]
+        answers = [a.strip() for a in gap.group(1).split("|") if a.strip()]
+        before, after = prompt[:gap.start()].rstrip(), prompt[gap.end():].lstrip()
+        if not after:  # GIFT puts the blank where the answers are only when text follows them
+            before, after = f"{before} {BLANK}".strip(), ""
+        return before, [f"={_escaped(a)}" for a in answers], after
+    raise _NotExported({"card": "a flashcard (GIFT has no self-assessed card)"}.get(kind, f"the type '{kind}'"))
+
+
+def _citation(bank: BankSpec, question: QuestionSpec) -> str:
+    source = bank.sources.get(question.source_id)
+    if source is None:
+        return f"{question.source_id}, paragraph {question.paragraph}"
+    details = ", ".join(part for part in (source.publisher, source.date) if part)
+    return f"{source.title} ({details}), paragraph {question.paragraph}"
+
+
+def _gift_question(bank: BankSpec, question: QuestionSpec) -> list[str]:
+    stem, answers, after = _gift_answers(question)
+    lines = [f"// [id:{question.id}]", *(f"// [tag:{tag}]" for tag in question.tags if tag not in bank.tags)]
+    lines.append(f"// source: {_citation(bank, question)}".replace("\n", " "))
+    if question.difficulty:
+        lines.append(f"// difficulty: {question.difficulty}")
+    if question.type == "number" and question.data.get("unit"):
+        lines.append(f"// unit: {question.data['unit']}")
+    if question.type == "order":
+        lines.append("// an order question, written as matching: each place goes with its event")
+    head = f"::{_escaped(question.id, lead=False)}::[plain]{_escaped(stem, lead=False)}"
+    lines.append(head + "{")
+    lines.extend(f"\t{answer}" for answer in answers)
+    lines.append(f"\t####{_escaped(question.explanation)}")
+    lines.append("}" + (f" {_escaped(after, lead=False)}" if after else ""))
+    return lines
+
+
+def export_bank(spec: BankSpec) -> bytes:
+    """The bank as a GIFT file for Moodle: every question GIFT can hold, with its explanation as
+    general feedback and its id, tags, citation and difficulty in comments; a question it cannot
+    hold is left out with a comment saying why (see docs/interchange.md)."""
+    out = [f"// {spec.title}".replace("\n", " "), f"// Exported from the bank '{spec.id}' in GIFT format (Moodle)."]
+    if spec.description:
+        out.append(f"// {spec.description}".replace("\n", " "))
+    out += ["", f"$CATEGORY: $course$/top/{_escaped(spec.title).replace('/', '//')}", ""]
+    for question in spec.questions:
+        try:
+            out += [*_gift_question(spec, question), ""]
+        except _NotExported as reason:
+            out += [f"// not exported: {question.id} ({question.type}): {reason}", ""]
+    return "\n".join(out).encode("utf-8")
