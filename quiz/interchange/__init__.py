@@ -305,3 +305,8 @@ def load_document(document: Document, path: str) -> tuple[BankSpec | None, list[
 __all__ = ["EXPORTERS", "EXPORT_FILES", "IMPORTED_SOURCE", "IMPORTERS", "Document", "Exporter", "ImportResult",
            "Importer", "QUESTION_FIELDS", "bank_id_from_name", "check_document", "dump_document", "imported_source",
            "load_document", "new_document", "question_document", "spec_document"]
+
+from . import gift as _gift  # noqa: E402  (the formats use the helpers above)
+
+IMPORTERS["gift"] = _gift.import_bank
+EXPORTERS["gift"] = _gift.export_bank

@@ -101,7 +101,7 @@ def _blocks(text: str) -> list[_Block]:
 
 def _find(chars: list[_Char], needle: str, start: int = 0, end: int | None = None) -> int:
     """Index of the first unescaped `needle` in chars[start:end], or -1."""
-    end = len(chars) if end is None else end
+    end = len(chars) if end is None else min(end, len(chars))
     n = len(needle)
     for i in range(start, end - n + 1):
         if all(not chars[i + k].escaped and chars[i + k].ch == needle[k] for k in range(n)):
@@ -309,11 +309,11 @@ def _parse(chars: list[_Char]) -> _Question:
     body = chars[i:]
     fmt, body = _take_format(body, "moodle")
     open_at = _find(body, "{")
-    close_at = _find(body, "}")
+    close_at = _find(body, "}", 0, open_at if open_at >= 0 else None)
+    if close_at >= 0:
+        raise _Malformed(body[close_at].offset, "'}' closes answers that were never opened with '{' "
+                                                "(write \\} for a literal brace)")
     if open_at < 0:
-        if close_at >= 0:
-            raise _Malformed(body[close_at].offset, "'}' closes answers that were never opened with '{' "
-                                                    "(write \\} for a literal brace)")
         stem = plain_text(_string(body, fmt), fmt)
         return _Question("description", title, stem, stem, "", False, [], [], offset)
     close_at = _find(body, "}", open_at + 1)
@@ -428,6 +428,9 @@ def _number(text: str, offset: int) -> Decimal:
         value = Decimal("NaN")
     if not value.is_finite():
         raise _Malformed(offset, f"'{text.strip()}' is not a number")
+    if value and not -15 <= value.adjusted() <= 15:
+        raise _Malformed(offset, f"'{text.strip()}' is too {'large' if value.adjusted() > 0 else 'small'} "
+                                 "for a number question (at most 15 digits either side of the point)")
     return value
 
 
