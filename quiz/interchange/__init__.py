@@ -23,9 +23,11 @@ from typing import Any, Callable, Protocol
 
 import yaml
 
-from ..domain.banks import BANK_FIELDS, ID_PATTERN, QUESTION_FIELDS, SOURCE_FIELDS, BankSpec, QuestionSpec, read_bank
+from ..domain.banks import (BANK_FIELDS, ID_PATTERN, QUESTION_FIELDS, SOURCE_FIELDS, BankSpec, QuestionSpec,
+                            check_across, read_bank)
 from ..domain.problems import Problem
 from ..domain.question_types import QUESTION_TYPES
+from ..domain.yamldoc import MAX_BYTES, _decode_utf8, _replace_control_characters
 
 Document = dict[str, Any]
 IMPORTED_SOURCE = "imported"  # the source id imported questions cite when their format has no sources
@@ -59,6 +61,35 @@ EXPORT_FILES: dict[str, tuple[str, str]] = {
     "qti": (".qti.zip", "application/zip"),
     "gift": (".gift.txt", "text/plain"),
 }
+
+
+# --- reading imported text ----------------------------------------------------------------
+
+def decode_text(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
+    """An imported file's text with its newlines made plain; problems for a file too large, bytes
+    that are not UTF-8 (each located) and control characters (replaced, located). A byte-order
+    mark is dropped and UTF-16 (as spreadsheets save "Unicode text") is read."""
+    problems: list[Problem] = []
+
+    def report(line: int, col: int, message: str) -> None:
+        problems.append(Problem(path, line, col, message.replace("in a bank", "in imported text")))
+
+    if len(data) > MAX_BYTES:
+        report(1, 1, f"the file is {len(data) / 1024 / 1024:.1f} MB; imports larger than "
+                     f"{MAX_BYTES // 1024 // 1024} MB are refused — split it into several files")
+        return None, problems
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            report(1, 1, "the file starts like UTF-16 text but is not; save it as UTF-8")
+            return None, problems
+    else:
+        text = _decode_utf8(data[3:] if data.startswith(b"\xef\xbb\xbf") else data, report)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text or any(ord(c) < 32 and c not in "\t\n" for c in text):
+        text = _replace_control_characters(text, report)
+    return text, problems
 
 
 # --- documents -----------------------------------------------------------------------------
@@ -261,33 +292,65 @@ def _field_at(lines: list[str], index: int) -> list[str]:
     return keys
 
 
+_MISSING = re.compile(r"has no '([a-z_]+)'")
+_NAMED = re.compile(r"^'([a-z_]+)' ")  # "'tolerance' should be a number…"
+
+
 def check_document(document: Document, path: str,
                    places: list[tuple[int, int]],
-                   columns: dict[str, int] | None = None,
-                   bank_place: tuple[int, int] = (1, 1)) -> list[Problem]:
+                   columns: dict[str, int] | list[dict[str, int]] | None = None,
+                   bank_place: tuple[int, int] = (1, 1),
+                   source_places: dict[str, tuple[int, dict[str, int]]] | None = None) -> list[Problem]:
     """Run the normal loader over a document made by an importer and put each problem it finds at
     the place of the imported file it came from: question i at `places[i]` (line, column); with
-    `columns` (field name -> column, for tables), at the column of the field at fault. Problems
-    outside the questions go to `bank_place`."""
+    `columns` (field name -> column, for all questions or one map per question), at the column
+    of the field at fault. A problem in source `s` goes to `source_places[s]` (line, field name ->
+    column); other problems outside the questions go to `bank_place`."""
     text = dump_document(document)
-    _, found = read_bank(path, text.encode())
+    spec, found = read_bank(path, text.encode())
+    if spec is not None:
+        found += check_across([spec])  # a question id used twice in the bank
     lines = text.split("\n")
     starts = [i + 1 for i, line in enumerate(lines) if line.startswith("  - ")]
     questions_at = next((i + 1 for i, line in enumerate(lines) if line == "questions:"), len(lines) + 1)
     problems: list[Problem] = []
     for problem in found:
         if problem.line <= questions_at or not starts or problem.line < starts[0]:
-            problems.append(Problem(path, *bank_place, problem.message))
+            problems.append(Problem(path, *_outside_place(lines, problem, bank_place, source_places or {}),
+                                    problem.message))
             continue
         index = sum(1 for s in starts if s <= problem.line) - 1
         line, col = places[index] if index < len(places) else bank_place
-        if columns:
-            keys = _field_at(lines, problem.line - 1)
-            named = next((columns[_column_key(keys, k)] for k in keys if _column_key(keys, k) in columns), None)
+        at = columns[index] if isinstance(columns, list) and index < len(columns) else columns
+        if isinstance(at, dict):
+            named_field = _MISSING.search(problem.message) or _NAMED.match(problem.message)
+            keys = [named_field.group(1)] if named_field else _field_at(lines, problem.line - 1)
+            named = next((at[_column_key(keys, k)] for k in keys if _column_key(keys, k) in at), None)
             if named is not None:
                 col = named
         problems.append(Problem(path, line, col, problem.message))
     return sorted(set(problems))
+
+
+def _outside_place(lines: list[str], problem: Problem, bank_place: tuple[int, int],
+                   source_places: dict[str, tuple[int, dict[str, int]]]) -> tuple[int, int]:
+    """Where a problem of the bank's own fields belongs: its source's place, or the bank's."""
+    field_name = ""
+    for i in range(min(problem.line, len(lines)) - 1, -1, -1):
+        line = lines[i]
+        if not line.startswith(" "):
+            return bank_place
+        match = _KEY_LINE.match(line)
+        if match and len(match.group("indent")) == 4 and not field_name:
+            field_name = match.group("key")
+        elif match and len(match.group("indent")) == 2:
+            place = source_places.get(match.group("key"))
+            if place is None:
+                return bank_place
+            missing = _MISSING.search(problem.message)
+            row, at = place
+            return row, at.get(missing.group(1) if missing else field_name, 1)
+    return bank_place
 
 
 def _column_key(keys: list[str], key: str) -> str:
@@ -298,15 +361,48 @@ def _column_key(keys: list[str], key: str) -> str:
 
 
 def load_document(document: Document, path: str) -> tuple[BankSpec | None, list[Problem]]:
-    """Read a document through the normal loader, as if it were the file `path`."""
-    return read_bank(path, dump_document(document).encode())
+    """Read a document through the normal loader, as if it were the file `path` (with the check
+    `banks check` makes between questions: no id used twice)."""
+    spec, problems = read_bank(path, dump_document(document).encode())
+    return spec, problems + (check_across([spec]) if spec is not None else [])
 
 
-__all__ = ["EXPORTERS", "EXPORT_FILES", "IMPORTED_SOURCE", "IMPORTERS", "Document", "Exporter", "ImportResult",
-           "Importer", "QUESTION_FIELDS", "bank_id_from_name", "check_document", "dump_document", "imported_source",
-           "load_document", "new_document", "question_document", "spec_document"]
+__all__ = ["EXPORTERS", "EXPORT_FILES", "IMPORTED_SOURCE", "IMPORTERS", "Conversion", "Document", "Exporter",
+           "ImportResult", "Importer", "QUESTION_FIELDS", "bank_id_from_name", "check_document", "convert",
+           "decode_text", "dump_document", "imported_source", "load_document", "new_document", "question_document",
+           "spec_document"]
 
-from . import gift as _gift  # noqa: E402  (the formats use the helpers above)
 
-IMPORTERS["gift"] = _gift.import_bank
-EXPORTERS["gift"] = _gift.export_bank
+@dataclass
+class Conversion:
+    """An imported file ready to become a bank: its YAML text, the bank it reads as (None when it
+    cannot be read), every problem (at its place in the imported file) and the skipped items."""
+
+    text: str
+    spec: BankSpec | None
+    problems: list[Problem]
+    skipped: list[Problem]
+
+
+def convert(fmt: str, data: bytes, name: str, **options: Any) -> Conversion:
+    """Import a file with the importer of `fmt` and read the result through the normal loader."""
+    result = IMPORTERS[fmt](data, name, **options)
+    text = dump_document(result.document)
+    spec, loaded = read_bank(f"{result.document.get('id') or 'imported'}.yaml", text.encode())
+    problems = list(result.problems)
+    if not problems:
+        # an importer that reports nothing lets the loader speak (at the place in the YAML text)
+        problems = loaded + (check_across([spec]) if spec is not None else [])
+    return Conversion(text, spec, problems, list(result.skipped))
+
+
+from . import apkg, gift, qti, quizlet, table  # noqa: E402  (each format registered with one line)
+
+IMPORTERS["quizlet"] = quizlet.import_bank
+IMPORTERS["csv"] = table.import_bank
+IMPORTERS["gift"] = gift.import_bank
+EXPORTERS["csv"] = table.export_bank
+EXPORTERS["apkg"] = apkg.export_bank
+EXPORTERS["qti"] = qti.export_bank
+EXPORTERS["gift"] = gift.export_bank
+EXPORTERS["yaml"] = lambda spec: dump_document(spec_document(spec)).encode()

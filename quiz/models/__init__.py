@@ -1,4 +1,5 @@
 """Typed SQLAlchemy 2.0 models."""
+from .authoring import VISIBILITIES, BankCoauthor, BankVersion, WebBank
 from .bank import Bank, Question, QuestionTag
 from .classes import Assignment, ClassTeacher, Classroom, Enrollment, Regrade, ScoreOverride
 from .quiz import Attempt, AttemptAnswer
@@ -7,4 +8,5 @@ from .user import ROLES, GuestCreation, LoginAttempt, User
 
 __all__ = ["Assignment", "ClassTeacher", "Classroom", "Enrollment", "Regrade", "ScoreOverride", "Attempt",
            "AttemptAnswer", "Bank", "Question", "QuestionTag", "Card", "LearnerSettings", "ParameterSet", "ReviewLog",
-           "StudyBank", "User", "LoginAttempt", "GuestCreation", "ROLES"]
+           "StudyBank", "User", "LoginAttempt", "GuestCreation", "ROLES",
+           "WebBank", "BankCoauthor", "BankVersion", "VISIBILITIES"]

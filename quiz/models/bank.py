@@ -12,9 +12,12 @@ from .types import UTCDateTime, utcnow
 
 
 class Bank(db.Model):
-    """A question bank; its id is the one written in its YAML file."""
+    """A question bank; its id is the one written in its YAML file. Its origin is "file" (a
+    YAML file under questions/, synced by `flask banks sync`) or "web" (written in the app, see
+    models/authoring.py; these rows then hold its published version)."""
 
     id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    origin: Mapped[str] = mapped_column(String(10), default="file", server_default="file")
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str] = mapped_column(String(20))

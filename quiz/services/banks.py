@@ -129,7 +129,9 @@ def _stored_questions() -> dict[str, _Stored]:
 
 
 def _bank_paths() -> dict[str, str]:
-    return {bank_id: path for bank_id, path in db.session.execute(select(Bank.id, Bank.path))}
+    """Where each file bank's file is (web banks have no file on disk)."""
+    return {bank_id: path for bank_id, path in db.session.execute(select(Bank.id, Bank.path)
+                                                                  .where(Bank.origin == "file"))}
 
 
 def clashes_with_database(specs: list[BankSpec], leaving: Iterable[str] = (),
@@ -182,61 +184,18 @@ def sync_banks(paths: list[Path], now: datetime, progress: Progress | None = Non
     Questions are keyed by id: new ones are added, edited ones updated in place (so
     learners' progress stays attached), removed ones retired. A problem in any file, or a
     question id that another bank (not synced now) uses, raises BankError before anything
-    changes. Rows are written in bulk: a few statements whatever the number of questions.
+    changes. Banks written in the app (origin "web") are never retired by a sync, and a file
+    may not take a web bank's id. Rows are written in bulk: a few statements whatever the
+    number of questions.
     """
     specs = load_banks(paths, progress)
-    report = SyncReport()
     try:
-        seen_banks = {spec.id for spec in specs}
-        leaving = _banks_to_retire(paths, seen_banks)
-        stored = _stored_questions()
-        clashes = clashes_with_database(specs, leaving, stored)
-        if clashes:
-            raise BankError(clashes)
-        for spec in specs:
-            _sync_bank_row(spec, now)
-        db.session.flush()
-        inserts: list[dict[str, Any]] = []
-        updates: list[dict[str, Any]] = []
-        moves: list[dict[str, Any]] = []
-        tags: list[dict[str, str]] = []
-        in_files: set[str] = set()
-        for spec in specs:
-            for position, qspec in enumerate(spec.questions):
-                qid = qspec.id
-                in_files.add(qid)
-                row = stored.get(qid)
-                content_hash = qspec.content_hash()
-                if row is not None and row.content_hash == content_hash and row.bank_id == spec.id and not row.retired:
-                    if row.position != position:
-                        moves.append({"id": qid, "position": position})
-                    report.unchanged.append(qid)
-                    continue
-                values = _question_values(spec.id, position, qspec, content_hash)
-                if row is None:
-                    inserts.append(values)
-                    report.added.append(qid)
-                else:
-                    updates.append(values)
-                    report.updated.append(qid)
-                tags += ({"question_id": qid, "tag": tag} for tag in qspec.tags)
-        if progress:
-            progress(f"writing {len(inserts)} new and {len(updates)} changed questions")
-        for chunk in _chunks([values["id"] for values in updates]):
-            db.session.execute(delete(QuestionTag).where(QuestionTag.question_id.in_(chunk)))
-        _upsert_questions(inserts + updates, now)
-        if moves:
-            db.session.execute(update(Question), moves)
-        _insert_tags(tags)
-        gone = sorted(qid for qid, row in stored.items()
-                      if row.bank_id in seen_banks and qid not in in_files and not row.retired)
-        gone += sorted(qid for qid, row in stored.items()
-                       if row.bank_id in leaving and qid not in in_files and not row.retired)
-        for chunk in _chunks(gone):
-            db.session.execute(update(Question).where(Question.id.in_(chunk)).values(retired_at=now))
-        report.retired.extend(gone)
-        if leaving:
-            db.session.execute(update(Bank).where(Bank.id.in_(sorted(leaving))).values(retired_at=now))
+        web = _web_bank_ids({spec.id for spec in specs})
+        if web:
+            raise BankError([Problem(spec.path, spec.line, 1,
+                                     f"the bank id '{spec.id}' is used by a bank written in the app; "
+                                     "give this file's bank another id") for spec in specs if spec.id in web])
+        report = write_banks(specs, _banks_to_retire(paths, {spec.id for spec in specs}), now, progress)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -246,15 +205,89 @@ def sync_banks(paths: list[Path], now: datetime, progress: Progress | None = Non
     return report
 
 
-def _sync_bank_row(spec: BankSpec, now: datetime) -> None:
+def _web_bank_ids(bank_ids: set[str]) -> set[str]:
+    if not bank_ids:
+        return set()
+    return set(db.session.scalars(select(Bank.id).where(Bank.origin == "web", Bank.id.in_(sorted(bank_ids)))))
+
+
+def write_banks(specs: list[BankSpec], leaving: set[str], now: datetime, progress: Progress | None = None,
+                origin: str = "file") -> SyncReport:
+    """Write valid banks' rows and questions (and retire the banks in leaving), without committing.
+
+    The one writer behind `banks sync` (files) and publishing a web bank (a single spec, origin
+    "web"). Raises BankError, before writing anything, when a question id is used by another bank.
+    """
+    report = SyncReport()
+    seen_banks = {spec.id for spec in specs}
+    stored = _stored_questions()
+    clashes = clashes_with_database(specs, leaving, stored)
+    if clashes:
+        raise BankError(clashes)
+    for spec in specs:
+        _sync_bank_row(spec, now, origin)
+    db.session.flush()
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    moves: list[dict[str, Any]] = []
+    tags: list[dict[str, str]] = []
+    in_files: set[str] = set()
+    for spec in specs:
+        for position, qspec in enumerate(spec.questions):
+            qid = qspec.id
+            in_files.add(qid)
+            row = stored.get(qid)
+            content_hash = qspec.content_hash()
+            if row is not None and row.content_hash == content_hash and row.bank_id == spec.id and not row.retired:
+                if row.position != position:
+                    moves.append({"id": qid, "position": position})
+                report.unchanged.append(qid)
+                continue
+            values = _question_values(spec.id, position, qspec, content_hash)
+            if row is None:
+                inserts.append(values)
+                report.added.append(qid)
+            else:
+                updates.append(values)
+                report.updated.append(qid)
+            tags += ({"question_id": qid, "tag": tag} for tag in qspec.tags)
+    if progress:
+        progress(f"writing {len(inserts)} new and {len(updates)} changed questions")
+    for chunk in _chunks([values["id"] for values in updates]):
+        db.session.execute(delete(QuestionTag).where(QuestionTag.question_id.in_(chunk)))
+    _upsert_questions(inserts + updates, now)
+    if moves:
+        db.session.execute(update(Question), moves)
+    _insert_tags(tags)
+    gone = sorted(qid for qid, row in stored.items()
+                  if row.bank_id in seen_banks and qid not in in_files and not row.retired)
+    gone += sorted(qid for qid, row in stored.items()
+                   if row.bank_id in leaving and qid not in in_files and not row.retired)
+    for chunk in _chunks(gone):
+        db.session.execute(update(Question).where(Question.id.in_(chunk)).values(retired_at=now))
+    report.retired.extend(gone)
+    if leaving:
+        db.session.execute(update(Bank).where(Bank.id.in_(sorted(leaving))).values(retired_at=now))
+    return report
+
+
+def retire_bank(bank_id: str, now: datetime) -> None:
+    """Retire a bank and its questions (answers and cards keep pointing at them), without committing."""
+    db.session.execute(update(Question).where(Question.bank_id == bank_id, Question.retired_at.is_(None))
+                       .values(retired_at=now))
+    db.session.execute(update(Bank).where(Bank.id == bank_id).values(retired_at=now))
+
+
+def _sync_bank_row(spec: BankSpec, now: datetime, origin: str) -> None:
     row = db.session.get(Bank, spec.id)
     values: dict[str, Any] = {
         "title": spec.title, "description": spec.description, "language": spec.language,
         "sources": {k: {key: val for key, val in vars(v).items() if val is not None} for k, v in spec.sources.items()},
-        "tags": spec.tags, "path": str(Path(spec.path).resolve()), "content_hash": spec.content_hash(),
+        "tags": spec.tags, "path": str(Path(spec.path).resolve()) if origin == "file" else spec.path,
+        "content_hash": spec.content_hash(),
     }
     if row is None:
-        db.session.add(Bank(id=spec.id, synced_at=now, **values))
+        db.session.add(Bank(id=spec.id, synced_at=now, origin=origin, **values))
         return
     if row.content_hash != values["content_hash"] or row.path != values["path"] or row.retired_at is not None:
         for key, value in values.items():
@@ -320,12 +353,13 @@ def _insert_tags(rows: list[dict[str, str]]) -> None:
 
 
 def _banks_to_retire(paths: list[Path], seen: set[str]) -> set[str]:
-    """Active banks whose file was under a synced folder and is gone (not among the banks read)."""
+    """Active file banks whose file was under a synced folder and is gone (not among the banks read)."""
     folders = [p.resolve() for p in paths if p.is_dir()]
     if not folders:
         return set()
     leaving = set()
-    for bank_id, path in db.session.execute(select(Bank.id, Bank.path).where(Bank.retired_at.is_(None))):
+    for bank_id, path in db.session.execute(select(Bank.id, Bank.path)
+                                            .where(Bank.retired_at.is_(None), Bank.origin == "file")):
         if bank_id not in seen and any(Path(path).resolve().is_relative_to(folder) for folder in folders):
             leaving.add(bank_id)
     return leaving

@@ -1,0 +1,12 @@
+"""Banks written in the app: my banks, drafts and their source, publishing, versions, sharing."""
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("authoring", __name__, url_prefix="/my/banks")
+
+
+def init_app(app: Flask) -> None:
+    from . import routes, version_routes  # noqa: F401
+
+    app.register_blueprint(bp)
