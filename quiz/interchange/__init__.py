@@ -396,11 +396,13 @@ def convert(fmt: str, data: bytes, name: str, **options: Any) -> Conversion:
     return Conversion(text, spec, problems, list(result.skipped))
 
 
-from . import apkg, qti, quizlet, table  # noqa: E402  (each format registered with one line)
+from . import apkg, gift, qti, quizlet, table  # noqa: E402  (each format registered with one line)
 
 IMPORTERS["quizlet"] = quizlet.import_bank
 IMPORTERS["csv"] = table.import_bank
+IMPORTERS["gift"] = gift.import_bank
 EXPORTERS["csv"] = table.export_bank
 EXPORTERS["apkg"] = apkg.export_bank
 EXPORTERS["qti"] = qti.export_bank
+EXPORTERS["gift"] = gift.export_bank
 EXPORTERS["yaml"] = lambda spec: dump_document(spec_document(spec)).encode()
