@@ -86,7 +86,7 @@ def test_who_may_export(app: Flask, world: None, persona: str, bank_id: str) -> 
     client = as_(app, persona)
     expected = EXPORT_STATUS[bank_id][persona]
     assert client.get(f"/my/banks/{bank_id}/export").status_code == expected
-    for fmt in ("yaml", "csv", "apkg", "qti"):
+    for fmt in ("yaml", "csv", "apkg", "qti", "gift"):
         response = client.get(f"/my/banks/{bank_id}/export/{fmt}")
         assert response.status_code == expected
         if expected == 200:
