@@ -86,10 +86,11 @@ class Preview:
 
     @property
     def creatable(self) -> bool:
-        """A draft can be made: the text reads as a bank with an id not taken (other problems are
-        fixed in the draft)."""
+        """A draft can be made: the text reads as a bank with questions and an id not taken (other
+        problems are fixed in the draft)."""
         spec = self.conversion.spec
-        return spec is not None and bool(spec.id) and not any(p.message.startswith(TAKEN) for p in self.problems)
+        return (spec is not None and bool(spec.id) and bool(spec.questions)
+                and not any(p.message.startswith(TAKEN) for p in self.problems))
 
 
 TAKEN = "the bank id"

@@ -182,6 +182,26 @@ def test_a_custom_separator(app: Flask, world: None) -> None:
     assert status == 422 and "Type the separator your text uses" in page
 
 
+def test_the_format_is_taken_from_the_file_name_unless_chosen(app: Flask, world: None) -> None:
+    client = as_(app, "other")
+    csv_file = b"type,prompt,back,explanation\ncard,Serval,The 2013 operation,e\n"
+
+    def upload(fmt: str, name: str) -> tuple[int, str]:
+        response = client.post("/my/banks/import/file", data={
+            "file-fmt": fmt, "file-file": (io.BytesIO(csv_file), name), "file-csrf_token": token(client)},
+            content_type="multipart/form-data")
+        return response.status_code, response.get_data(as_text=True)
+
+    status, page = upload("auto", "deck.csv")
+    assert status == 200 and "No problems" in page and "The 2013 operation" in page
+    status, page = upload("auto", "deck.dat")
+    assert status == 422 and "The file name does not say its format" in page
+    status, page = upload("csv", "deck.dat")
+    assert status == 200 and "No problems" in page
+    status, page = upload("gift", "deck.csv")  # read as GIFT: nothing to create, said so
+    assert status == 200 and "Create draft bank" not in page and "Nothing can be created" in page
+
+
 def test_size_limits(app: Flask, world: None) -> None:
     client = as_(app, "other")
     status, page = paste(client, "ab" * 100_001)

@@ -14,6 +14,13 @@ from ...services.authoring import MAX_TEXT
 
 MAX_IMPORT = MAX_TEXT  # bytes of an uploaded file, characters of a paste
 FILE_FORMATS = {"gift": "GIFT (Moodle)", "csv": "CSV (spreadsheet)"}
+EXTENSIONS = {".gift": "gift", ".txt": "gift", ".csv": "csv", ".tsv": "csv"}
+
+
+def format_of(filename: str) -> str | None:
+    """The import format a file name says (.gift/.txt: GIFT, .csv/.tsv: CSV), or None."""
+    dot = filename.rfind(".")
+    return EXTENSIONS.get(filename[dot:].lower()) if dot >= 0 else None
 
 
 class _BankFields(FlaskForm):
@@ -33,7 +40,18 @@ class ImportFileForm(_BankFields):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fmt.choices = [SelectChoice(key, label) for key, label in FILE_FORMATS.items() if key in IMPORTERS]
+        self.fmt.choices = [SelectChoice("auto", "From the file name (.gift or .txt: GIFT; .csv: CSV)"),
+                            *(SelectChoice(key, label) for key, label in FILE_FORMATS.items() if key in IMPORTERS)]
+
+    def validate_fmt(self, field: SelectField) -> None:
+        if field.data == "auto" and self.file.data and format_of(self.file.data.filename or "") not in IMPORTERS:
+            raise ValidationError("The file name does not say its format: choose GIFT or CSV.")
+
+    def chosen_format(self) -> str:
+        """The format chosen, or said by the file name."""
+        if self.fmt.data != "auto":
+            return self.fmt.data or "csv"
+        return format_of(self.file.data.filename or "") or "csv"
 
 
 class PasteForm(_BankFields):

@@ -45,7 +45,7 @@ def import_file() -> tuple[str, int]:
     if len(data) > MAX_IMPORT:
         form.file.errors = [f"The file is larger than {MAX_IMPORT // 1000} KB; split it and import each part."]
         return _page(form, PasteForm(formdata=None, prefix="paste"), 422)
-    return _preview(form.fmt.data or "csv", data, name, form.bank_id.data, form.title.data)
+    return _preview(form.chosen_format(), data, name, form.bank_id.data, form.title.data)
 
 
 @bp.route("/import/paste", methods=["POST"])
