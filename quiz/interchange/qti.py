@@ -123,11 +123,8 @@ def _rules(item: ET.Element, rule: str, tolerance: float = 0) -> ET.Element:
 
 def _choice_item(question: QuestionSpec, answers: list[str], options: list[str], single: bool) -> ET.Element:
     item = _item(question)
-    body_choice: dict[str, str] = {}
-    # the declaration must come first: compute identifiers the same way the body will
-    for number, text in enumerate(in_fixed_order(options), start=1):
-        body_choice[text] = f"C{number}"
-    _declare(item, "RESPONSE", "single" if single else "multiple", "identifier", [body_choice[a] for a in answers])
+    ids = {text: f"C{number}" for number, text in enumerate(in_fixed_order(options), start=1)}
+    _declare(item, "RESPONSE", "single" if single else "multiple", "identifier", [ids[a] for a in answers])
     _outcome(item)
     interaction = _el(_body(item), "choiceInteraction", responseIdentifier="RESPONSE", shuffle="true",
                       maxChoices="1" if single else "0")

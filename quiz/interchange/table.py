@@ -19,7 +19,6 @@ from typing import Any
 from ..domain.banks import BankSpec
 from ..domain.fields import did_you_mean
 from ..domain.problems import Problem
-from ..domain.question_types import QUESTION_TYPES
 from . import IMPORTED_SOURCE, ImportResult, bank_id_from_name, check_document, decode_text, imported_source, \
     new_document, spec_document
 

@@ -1,6 +1,7 @@
 """Fixtures for the interchange tests: validated banks to export, the shared interop folder."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -13,11 +14,15 @@ BUNDLED = sorted(ROOT.glob("questions/**/*.yaml"))
 
 
 def interop_dir() -> Path | None:
-    """../shared/interop beside the repository (one level further up from a git worktree)."""
-    for base in (ROOT.parent, ROOT.parent.parent):
-        if (base / "shared" / "interop").is_dir():
-            return base / "shared" / "interop"
-    return None
+    """<repo>/../shared/interop; from a git worktree, the main checkout's ../shared/interop;
+    QUIZ_INTEROP_DIR overrides both."""
+    candidates = [Path(os.environ["QUIZ_INTEROP_DIR"])] if os.environ.get("QUIZ_INTEROP_DIR") else []
+    candidates.append(ROOT.parent / "shared" / "interop")
+    git = ROOT / ".git"
+    if git.is_file():  # a worktree: "gitdir: <main>/.git/worktrees/<name>"
+        gitdir = Path(git.read_text().split(":", 1)[1].strip())
+        candidates.append(gitdir.parents[2].parent / "shared" / "interop")
+    return next((c for c in candidates if c.is_dir()), None)
 
 
 def bank(path: Path) -> BankSpec:

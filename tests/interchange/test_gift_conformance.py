@@ -9,7 +9,6 @@ weights, tolerances or ranges, feedback and category; every other one must be re
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -20,25 +19,15 @@ from typing import Any
 import pytest
 
 from quiz.domain.problems import Problem
-from quiz.interchange.gift import BLANK, import_bank, plain_text, slug
+from quiz.interchange.gift import import_bank, plain_text, slug
+
+from .conftest import interop_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _interop() -> Path | None:
-    """<repo>/../shared/interop; from a git worktree, the main checkout's ../shared/interop;
-    QUIZ_INTEROP_DIR overrides both."""
-    candidates = [Path(os.environ["QUIZ_INTEROP_DIR"])] if os.environ.get("QUIZ_INTEROP_DIR") else []
-    candidates.append(ROOT.parent / "shared" / "interop")
-    git = ROOT / ".git"
-    if git.is_file():  # a worktree: "gitdir: <main>/.git/worktrees/<name>"
-        gitdir = Path(git.read_text().split(":", 1)[1].strip())
-        candidates.append(gitdir.parents[2].parent / "shared" / "interop")
-    return next((c for c in candidates if (c / "gift").is_dir()), None)
-
-
-INTEROP = _interop()
-GIFT = INTEROP / "gift" if INTEROP else None
+INTEROP = interop_dir()
+GIFT = INTEROP / "gift" if INTEROP and (INTEROP / "gift").is_dir() else None
 FILES = sorted(GIFT.glob("*.gift")) if GIFT else []
 pytestmark = pytest.mark.skipif(
     GIFT is None, reason="the GIFT corpus ../shared/interop/gift is not there (set QUIZ_INTEROP_DIR to its folder)")

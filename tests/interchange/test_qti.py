@@ -16,8 +16,8 @@ from .conftest import BUNDLED, bank, interop_dir
 etree = pytest.importorskip("lxml.etree", reason="lxml (test extra) is not installed")
 QTI_DIR = interop_dir() / "qti" if interop_dir() else None
 pytestmark = pytest.mark.skipif(QTI_DIR is None or not (QTI_DIR / "qtiv2p1" / "imsqti_v2p1.xsd").is_file(),
-                                reason="the QTI schemas are read from ../shared/interop/qti beside the repository, "
-                                       "which is absent here")
+                                reason="the QTI schemas ../shared/interop/qti are not there (they are read in place "
+                                       "beside the repository; set QUIZ_INTEROP_DIR to the interop folder)")
 NS = {"qti": "http://www.imsglobal.org/xsd/imsqti_v2p1", "cp": "http://www.imsglobal.org/xsd/imscp_v1p1"}
 
 
