@@ -1,4 +1,4 @@
-"""Command-line tools: `flask banks …`, `flask users …` and `flask srs …`."""
+"""Command-line tools: `flask banks …` (check, sync, import, export), `flask users …` and `flask srs …`."""
 from __future__ import annotations
 
 import functools
@@ -17,7 +17,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from .domain.problems import BankError
 from .extensions import db
 from .models.types import utcnow
-from .services import accounts, banks as bank_service, optimizing
+from . import interchange
+from .interchange.qti import LEFT_OUT, left_out
+from .services import accounts, banks as bank_service, interchange as interchange_service, optimizing
 
 banks_cli = AppGroup("banks", help="Check, load and export question banks.")
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -48,7 +50,7 @@ class _Progress:
 
 UPGRADE = "flask --app wsgi db upgrade"
 # Commands that work without a database (banks check then skips the ids taken in the database).
-WITHOUT_DATABASE = {("banks", "check")}
+WITHOUT_DATABASE = {("banks", "check"), ("banks", "import")}
 
 
 def _database_problem() -> str | None:
@@ -128,16 +130,70 @@ def sync_banks(paths: tuple[Path, ...]) -> None:
 
 
 @banks_cli.command("export")
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
-@click.option("--bank", "bank_id", help="Only this bank's questions.")
-@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
-              help="File to write (default: standard output).")
-def export_banks(fmt: str, bank_id: str | None, output: click.utils.LazyFile) -> None:
-    """Export active questions, one JSON object per line."""
+@click.option("--format", "fmt", type=click.Choice(["jsonl", *sorted(interchange.EXPORTERS)]), default="jsonl",
+              show_default=True, help="jsonl: one JSON object per question; the others: a file of one bank.")
+@click.option("--bank", "bank_id", help="Only this bank's questions (required for every format but jsonl).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default="-",
+              help="File to write (default: standard output, for the text formats).")
+def export_banks(fmt: str, bank_id: str | None, output: Path) -> None:
+    """Export active questions: as JSON lines, or one bank as yaml, csv, apkg (Anki), qti (QTI 2.1 zip)…"""
     if bank_id is not None and not bank_service.bank_exists(bank_id):
         raise click.ClickException(f"there is no bank '{bank_id}'; run `flask banks sync` first?")
-    for record in bank_service.export_questions(bank_id):
-        output.write(json.dumps(record, ensure_ascii=False) + "\n")
+    if fmt == "jsonl":
+        with click.open_file(str(output), "w", encoding="utf-8") as out:
+            for record in bank_service.export_questions(bank_id):
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return
+    if bank_id is None:
+        raise click.UsageError(f"--format {fmt} exports one bank: name it with --bank ID")
+    spec = interchange_service.bank_spec(bank_id)
+    assert spec is not None
+    exported = interchange_service.export_file(spec, fmt)
+    if str(output) == "-" and fmt in ("apkg", "qti"):
+        raise click.UsageError(f"an {fmt} file is not text: write it to a file with -o {exported.filename}")
+    with click.open_file(str(output), "wb") as out:
+        out.write(exported.data)
+    omitted = left_out(spec) if fmt == "qti" else []
+    for question in omitted:
+        click.echo(f"left out {question.id}: {LEFT_OUT[question.type]}", err=True)
+    if str(output) != "-":
+        click.echo(f"wrote {output} ({len(spec.questions) - len(omitted)} questions"
+                   + (f", {len(omitted)} left out)" if omitted else ")"), err=True)
+
+
+@banks_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(sorted(interchange.IMPORTERS)), required=True,
+              help="The file's format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default="-",
+              help="The bank file to write (default: standard output).")
+@click.option("--separator", default="tab", show_default=True,
+              help="quizlet: what separates a term from its definition: tab, comma, semicolon or your own text.")
+@click.option("--bank-id", help="The new bank's id (default: made from the file name).")
+@click.option("--title", help="The new bank's title (default: the file name).")
+@click.option("--language", default="en", show_default=True, help="The new bank's language tag.")
+def import_bank(file: Path, fmt: str, output: Path, separator: str, bank_id: str | None, title: str | None,
+                language: str) -> None:
+    """Turn a GIFT, Quizlet (pasted text) or CSV file into a bank file; list every problem and
+    every skipped item with its line. Exit 1 if there is any problem (the bank is written anyway)."""
+    options = {"separator": separator, "bank_id": bank_id, "title": title, "language": language}
+    conversion = interchange.convert(fmt, file.read_bytes(), str(file),
+                                     **{k: v for k, v in options.items() if v is not None})
+    for item in conversion.skipped:
+        click.echo(str(item), err=True)
+    for problem in conversion.problems:
+        click.echo(str(problem), err=True)
+    with click.open_file(str(output), "w", encoding="utf-8") as out:
+        out.write(conversion.text)
+    count = len(conversion.spec.questions) if conversion.spec else 0
+    summary = (f"{count} question{'s' if count != 1 else ''}, {len(conversion.skipped)} skipped, "
+               f"{len(conversion.problems)} problem{'s' if len(conversion.problems) != 1 else ''}")
+    if str(output) != "-":
+        summary = f"wrote {output}: {summary}"
+    if conversion.problems:
+        click.secho(summary + "; fix them before `flask banks sync`.", err=True, fg="red")
+        sys.exit(1)
+    click.secho(summary + ".", err=True, fg="green")
 
 
 @users_cli.command("create")

@@ -74,3 +74,12 @@ def test_the_limit_is_configurable(monkeypatch: pytest.MonkeyPatch, tmp_path) ->
 
     monkeypatch.setenv("QUIZ_MAX_CONTENT_LENGTH", "2048")
     assert TestConfig("sqlite://", tmp_path).MAX_CONTENT_LENGTH == 2048
+
+
+@pytest.mark.parametrize("url", ["/my/banks/%00/upload", "/my/banks/web%00/export/csv", "/banks/exa%00mples"])
+def test_a_nul_character_in_the_address_is_refused_before_the_database(client: FlaskClient, banks: None,
+                                                                       url: str) -> None:
+    # PostgreSQL raised DataError (a 500) on such an id before the check looked at the path
+    response = client.post(url) if url.endswith("upload") else client.get(url)
+    assert response.status_code == 400
+    assert "NUL character" in response.get_data(as_text=True)

@@ -7,6 +7,6 @@ bp = Blueprint("authoring", __name__, url_prefix="/my/banks")
 
 
 def init_app(app: Flask) -> None:
-    from . import editor_routes, routes, version_routes  # noqa: F401
+    from . import editor_routes, import_routes, routes, version_routes  # noqa: F401
 
     app.register_blueprint(bp)
