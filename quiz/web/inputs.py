@@ -3,8 +3,9 @@
 - Whole numbers in URLs (`<int:…>`) are ASCII digits from 0 to 2**31 − 1, the largest id
   an INTEGER column holds in PostgreSQL; anything else matches no route, whatever the
   method: "no page here" (404) rather than an overflow deep in the database.
-- Text with a NUL character (in the address, the query or a form) is refused (400): no page
-  of ours sends one, and PostgreSQL cannot store or compare it.
+- Text with a NUL character is refused (400 in the query or a form; 404 in the URL's path,
+  since no page has such an address): no page of ours sends one, and PostgreSQL cannot store
+  or compare it.
 - The body size limit is Flask's MAX_CONTENT_LENGTH (config `QUIZ_MAX_CONTENT_LENGTH`);
   a larger request gets the 413 page from errors.py.
 """
@@ -37,8 +38,8 @@ class IdConverter(IntegerConverter):
 
 
 def _refuse_nul() -> None:
-    if "\x00" in request.path:  # an id in the URL (/my/banks/%00/…) reaches the database too
-        abort(400, "The address contains a NUL character, which no page here has.")
+    if "\x00" in request.path:  # an id in the URL (/my/banks/%00/…): no such page, never a database error
+        abort(404)
     for values in (request.args, request.form):
         for key, value in values.items(multi=True):
             if "\x00" in key or "\x00" in value:
