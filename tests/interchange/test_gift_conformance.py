@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from quiz.domain.problems import Problem
-from quiz.interchange.gift import BLANK, import_bank, plain_text, slug
+from quiz.interchange.gift import import_bank, plain_text, slug
 
 ROOT = Path(__file__).resolve().parents[2]
 
