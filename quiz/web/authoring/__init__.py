@@ -7,6 +7,6 @@ bp = Blueprint("authoring", __name__, url_prefix="/my/banks")
 
 
 def init_app(app: Flask) -> None:
-    from . import routes, version_routes  # noqa: F401
+    from . import import_routes, routes, version_routes  # noqa: F401
 
     app.register_blueprint(bp)
