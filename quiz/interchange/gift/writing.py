@@ -107,7 +107,7 @@ def _gift_question(bank: BankSpec, question: QuestionSpec) -> list[str]:
     if question.type == "order":
         lines.append("// an order question, written as matching: each place goes with its event")
     head = f"::{_escaped(question.id, lead=False)}::[plain]{_escaped(stem, lead=False)}"
-    lines.append(head + "{")
+    lines.append(head + " {")
     lines.extend(f"\t{answer}" for answer in answers)
     lines.append(f"\t####{_escaped(question.explanation)}")
     lines.append("}" + (f" {_escaped(after, lead=False)}" if after else ""))
