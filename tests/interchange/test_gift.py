@@ -87,6 +87,15 @@ def test_feedback_becomes_the_explanation() -> None:
     assert "line 1" in bare["explanation"] and "quiz.gift" in bare["explanation"]
 
 
+@pytest.mark.parametrize("text,explanation", [
+    ("Mali is in Asia.{FALSE#No, in Africa.#Right.}", "“True”: No, in Africa. “False”: Right."),
+    ("Mali is in Africa.{TRUE#No, it is.#Right.}", "“False”: No, it is. “True”: Right."),
+    ("Mali is in Africa.{T####Since ever.}", "Since ever."),
+])
+def test_true_false_feedback_is_labelled_with_the_choice_it_answers(text: str, explanation: str) -> None:
+    assert _one(text)["explanation"] == explanation
+
+
 def test_comments_categories_titles_ids_and_tags() -> None:
     result = _import(
         "// a comment {not a question}\n"

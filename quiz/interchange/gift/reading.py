@@ -3,6 +3,7 @@ skipped (a kind a bank cannot hold), or a located problem."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from datetime import date
 from decimal import Decimal
 from pathlib import PurePath
@@ -76,7 +77,7 @@ def _convert(question: Question) -> dict[str, Any]:
     result: dict[str, Any] = {"prompt": question.stem}
     if kind == "truefalse":
         result.update(type="truefalse", answer=question.truth)
-        result["explanation"] = _explanation(question, [])
+        result["explanation"] = _explanation(question, question.answers)
     elif kind == "numerical":
         right = [a for a in question.answers if a.marker == "=" and _full(a)]
         if not right:
@@ -154,14 +155,8 @@ class _Places:
         self.starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
 
     def __call__(self, offset: int) -> tuple[int, int]:
-        lo, hi = 0, len(self.starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.starts[mid] <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo + 1, offset - self.starts[lo] + 1
+        line = bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
 
 
 def _category_tags(path: str) -> list[str]:

@@ -268,11 +268,12 @@ def _read_answers(question: Question, inner: list[Char], fmt: str, offset: int) 
             raise Malformed(parts[3][0].offset if parts[3] else offset,
                              "a true/false question takes at most two feedbacks ({TRUE#if wrong#if right})")
         question.truth = _TRUE_FALSE[raw(parts[0]).strip()]
-        for part in parts[1:]:
+        # Moodle: the first feedback is for the wrong choice, the second for the right one
+        choices = ("False", "True") if question.truth else ("True", "False")
+        for choice, part in zip(choices, parts[1:]):
             feedback_format, part = _take_format(part, fmt)
             text = plain_text(text_of(part, feedback_format), feedback_format)
-            if text:
-                question.feedback.append(text)
+            question.answers.append(Answer("", None, choice, text, part[0].offset if part else offset))
         return
     pieces = _split_answers(inner, "=~")
     if pieces and not pieces[0][0]:
