@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -42,10 +43,22 @@ def bank_spec(bank_id: str) -> BankSpec | None:
     return spec
 
 
+def _own_text(spec: BankSpec) -> bytes | None:
+    """The bank's YAML as its authors wrote it (comments, entries and all): a web bank's draft,
+    a file bank's file; None when neither can be read."""
+    if authoring.is_web_bank(spec.id):
+        return authoring.draft_text(spec.id).encode()
+    path = Path(spec.path) if spec.path else None
+    return path.read_bytes() if path is not None and path.is_file() else None
+
+
 def export_file(spec: BankSpec, fmt: str) -> ExportFile:
-    """A bank in an export format (a key of quiz.interchange.EXPORTERS)."""
+    """A bank in an export format (a key of quiz.interchange.EXPORTERS). YAML is the bank's own
+    text when there is one, so nothing the other formats cannot hold (comments, entries, `about`)
+    is lost; otherwise it is written from the questions."""
     extension, mimetype = EXPORT_FILES.get(fmt, (f".{fmt}", "application/octet-stream"))
-    return ExportFile(f"{spec.id}{extension}", mimetype, EXPORTERS[fmt](spec))
+    data = _own_text(spec) if fmt == "yaml" else None
+    return ExportFile(f"{spec.id}{extension}", mimetype, data if data is not None else EXPORTERS[fmt](spec))
 
 
 # --- who may export, and what --------------------------------------------------------------

@@ -1,12 +1,12 @@
 """Fixtures for the interchange tests: validated banks to export, the shared interop folder."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from quiz.domain.banks import BankSpec, read_bank
+from quiz.domain.banks import BankSpec, QuestionSpec, read_bank
+from tests.conftest import INTEROP
 
 ROOT = Path(__file__).resolve().parents[2]
 EVERY_TYPE = ROOT / "questions" / "examples" / "every-type.yaml"
@@ -14,15 +14,9 @@ BUNDLED = sorted(ROOT.glob("questions/**/*.yaml"))
 
 
 def interop_dir() -> Path | None:
-    """<repo>/../shared/interop; from a git worktree, the main checkout's ../shared/interop;
-    QUIZ_INTEROP_DIR overrides both."""
-    candidates = [Path(os.environ["QUIZ_INTEROP_DIR"])] if os.environ.get("QUIZ_INTEROP_DIR") else []
-    candidates.append(ROOT.parent / "shared" / "interop")
-    git = ROOT / ".git"
-    if git.is_file():  # a worktree: "gitdir: <main>/.git/worktrees/<name>"
-        gitdir = Path(git.read_text().split(":", 1)[1].strip())
-        candidates.append(gitdir.parents[2].parent / "shared" / "interop")
-    return next((c for c in candidates if c.is_dir()), None)
+    """The shared interop folder (../shared/interop, or QUIZ_SHARED_DIR/interop; see
+    tests/conftest.py), or None when it is not on this machine."""
+    return INTEROP if INTEROP.is_dir() else None
 
 
 def bank(path: Path) -> BankSpec:
@@ -34,3 +28,9 @@ def bank(path: Path) -> BankSpec:
 @pytest.fixture
 def every_type() -> BankSpec:
     return bank(EVERY_TYPE)
+
+
+def portable(question: QuestionSpec) -> dict:
+    """What other formats carry of a question: everything but the entries it is about (a bank's
+    `entries` and a question's `about` live in our YAML only)."""
+    return {**question.content(), "data": question.data}

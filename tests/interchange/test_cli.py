@@ -79,4 +79,15 @@ def test_export_refusals(runner: FlaskCliRunner) -> None:
     missing = runner.invoke(args=["banks", "export", "--format", "yaml", "--bank", "nope"])
     assert missing.exit_code == 1 and "there is no bank 'nope'" in missing.output
     text = runner.invoke(args=["banks", "export", "--format", "yaml", "--bank", "examples"])
-    assert text.exit_code == 0 and text.output.startswith("id: examples\n")
+    assert text.exit_code == 0 and text.output.splitlines().count("id: examples") == 1
+
+
+def test_yaml_export_of_a_file_bank_is_its_file_with_comments_and_entries(runner: FlaskCliRunner,
+                                                                          tmp_path: Path) -> None:
+    chronology = EVERY_TYPE.parents[1] / "mali" / "chronology.yaml"
+    assert runner.invoke(args=["banks", "sync", str(chronology)]).exit_code == 0
+    out = tmp_path / "chronology.yaml"
+    result = runner.invoke(args=["banks", "export", "--format", "yaml", "--bank", "mali-chronology", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == chronology.read_bytes()
+    assert "\nentries:" in out.read_text() and "about:" in out.read_text()

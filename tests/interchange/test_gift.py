@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from quiz.domain.banks import BankSpec, QuestionSpec, read_bank
 from quiz.domain.question_types.base import CLOZE_GAP
 from quiz.interchange import EXPORTERS, IMPORTERS, load_document
-from quiz.interchange.gift import export_bank, import_bank, plain_text
+from quiz.interchange.gift import export_bank, import_bank, not_exported, plain_text
 
 ROOT = Path(__file__).resolve().parents[2]
 BANK_FILES = sorted((ROOT / "questions").glob("**/*.yaml"))
@@ -87,6 +87,15 @@ def test_feedback_becomes_the_explanation() -> None:
     assert "line 1" in bare["explanation"] and "quiz.gift" in bare["explanation"]
 
 
+@pytest.mark.parametrize("text,explanation", [
+    ("Mali is in Asia.{FALSE#No, in Africa.#Right.}", "“True”: No, in Africa. “False”: Right."),
+    ("Mali is in Africa.{TRUE#No, it is.#Right.}", "“False”: No, it is. “True”: Right."),
+    ("Mali is in Africa.{T####Since ever.}", "Since ever."),
+])
+def test_true_false_feedback_is_labelled_with_the_choice_it_answers(text: str, explanation: str) -> None:
+    assert _one(text)["explanation"] == explanation
+
+
 def test_comments_categories_titles_ids_and_tags() -> None:
     result = _import(
         "// a comment {not a question}\n"
@@ -147,14 +156,16 @@ def test_malformed_gift_gets_located_problems(text: str, line: int, col: int, wo
     assert result.document["questions"][-1]["prompt"] == "Still read?"
 
 
-@pytest.mark.parametrize("data,words", [
-    (b"Caf\xe9?{T}", "not UTF-8"),
-    (b"x" * (5 * 1024 * 1024 + 1), "larger than 5 MB"),
-])
-def test_unreadable_files_get_a_problem(data: bytes, words: str) -> None:
-    result = import_bank(data, "quiz.gift", today=TODAY)
+def test_bytes_that_are_not_utf8_get_a_located_problem() -> None:
+    result = import_bank(b"Caf\xe9?{T}", "quiz.gift", today=TODAY)
+    assert [(p.line, p.col) for p in result.problems] == [(1, 4)]
+    assert "not valid UTF-8" in result.problems[0].message
+
+
+def test_a_file_over_5_mb_is_refused_with_a_problem() -> None:
+    result = import_bank(b"x" * (5 * 1024 * 1024 + 1), "quiz.gift", today=TODAY)
     assert result.document["questions"] == []
-    assert any(words in p.message for p in result.problems)
+    assert any("larger than 5 MB" in p.message for p in result.problems)
 
 
 def test_a_byte_order_mark_and_windows_line_ends_are_read() -> None:
@@ -254,6 +265,8 @@ def test_questions_gift_cannot_hold_are_approximated_or_named_in_a_comment(bank:
         else:
             assert question.id not in back
             assert f"// not exported: {question.id} ({question.type}): " in text
+    assert [f"// not exported: {q.id} ({q.type}): {why}" for q, why in not_exported(bank)] == \
+        [line for line in text.split("\n") if line.startswith("// not exported: ")]
 
 
 def test_export_escapes_what_gift_would_read_as_syntax() -> None:

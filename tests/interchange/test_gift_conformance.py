@@ -30,7 +30,7 @@ INTEROP = interop_dir()
 GIFT = INTEROP / "gift" if INTEROP and (INTEROP / "gift").is_dir() else None
 FILES = sorted(GIFT.glob("*.gift")) if GIFT else []
 pytestmark = pytest.mark.skipif(
-    GIFT is None, reason="the GIFT corpus ../shared/interop/gift is not there (set QUIZ_INTEROP_DIR to its folder)")
+    GIFT is None, reason="the GIFT corpus ../shared/interop/gift is not there (set QUIZ_SHARED_DIR to the folder holding interop/)")
 TODAY = date(2026, 12, 2)
 
 

@@ -17,7 +17,7 @@ etree = pytest.importorskip("lxml.etree", reason="lxml (test extra) is not insta
 QTI_DIR = interop_dir() / "qti" if interop_dir() else None
 pytestmark = pytest.mark.skipif(QTI_DIR is None or not (QTI_DIR / "qtiv2p1" / "imsqti_v2p1.xsd").is_file(),
                                 reason="the QTI schemas ../shared/interop/qti are not there (they are read in place "
-                                       "beside the repository; set QUIZ_INTEROP_DIR to the interop folder)")
+                                       "beside the repository; set QUIZ_SHARED_DIR to the folder holding interop/)")
 NS = {"qti": "http://www.imsglobal.org/xsd/imsqti_v2p1", "cp": "http://www.imsglobal.org/xsd/imscp_v1p1"}
 
 

@@ -9,7 +9,7 @@ import pytest
 from quiz.domain.banks import BankSpec
 from quiz.interchange import EXPORTERS, IMPORTERS, load_document
 
-from .conftest import BUNDLED, bank
+from .conftest import BUNDLED, bank, portable
 
 TODAY = date(2026, 12, 2)
 
@@ -30,7 +30,7 @@ def test_every_bundled_bank_round_trips_through_csv(path: Path) -> None:
     again, problems = load_document(result.document, "x.yaml")
     assert problems == [] and again is not None
     assert [q.id for q in again.questions] == [q.id for q in spec.questions]
-    assert [q.content() for q in again.questions] == [q.content() for q in spec.questions]
+    assert [portable(q) for q in again.questions] == [portable(q) for q in spec.questions]
     assert {k: vars(v) for k, v in again.sources.items()} == {k: vars(v) for k, v in spec.sources.items()}
 
 
