@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 
 from quiz.domain.banks import read_bank
-
 from quiz.interchange import bank_id_from_name, check_document, dump_document, spec_document
 
 from .conftest import portable
