@@ -47,7 +47,15 @@ def _login(page: Any, email: str, password: str) -> None:
 
 
 def _set_source(page: Any, text: str) -> None:
-    page.locator("#bank-source").fill(text)
+    """Replace the bank text as a user would: in the source editor (JavaScript on, the textarea
+    is hidden behind it) by selecting all and pasting, else in the plain textarea."""
+    editor = page.get_by_role("textbox", name="Bank source (YAML)")
+    if page.locator(".cm-content").count():
+        editor.click()
+        page.keyboard.press("Control+a")
+        page.keyboard.insert_text(text)  # like a paste: no auto-indent of each typed line
+    else:
+        editor.fill(text)
 
 
 def test_write_publish_quiz_edit_diff_restore(browser: Any, page: Any, live_server: LiveServer,
@@ -72,6 +80,8 @@ def test_write_publish_quiz_edit_diff_restore(browser: Any, page: Any, live_serv
 
     # A typo in a type: Check lists it at its line and column, nothing saved yet.
     _set_source(page, BANK.format(bank_id=bank_id, second_type="trufalse"))
+    expect(page.locator(".cm-lintRange-error")).to_have_text("trufalse")  # marked live, before Check
+    expect(page.locator("#bank-problems")).to_contain_text(f"{bank_id}.yaml:14:11")
     page.get_by_role("button", name="Check").click()
     expect(page.locator("#bank-problems")).to_contain_text(f"{bank_id}.yaml:14:11")
     expect(page.locator("#bank-problems")).to_contain_text("did you mean 'truefalse'")
