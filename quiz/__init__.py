@@ -24,8 +24,8 @@ def create_app(config: Config | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     from . import cli, database
-    from .web import (account, assets, auth, catalog, classes, errors, inputs, insights, progress, quiz as quiz_web,
-                      security, study, styleguide)
+    from .web import (account, assets, auth, catalog, classes, errors, game, inputs, insights, progress,
+                      quiz as quiz_web, security, study, styleguide)
 
     database.init_app(app)
     inputs.init_app(app)  # before the blueprints: their <int:…> use its converter
@@ -39,6 +39,7 @@ def create_app(config: Config | None = None) -> Flask:
     progress.init_app(app)
     classes.init_app(app)
     insights.init_app(app)
+    game.init_app(app)
     styleguide.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
