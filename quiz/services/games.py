@@ -173,16 +173,14 @@ def _start_question(index: int, game: Game, now: datetime) -> dict[str, Any]:
             "paused_state": None, "paused_ms_left": None}
 
 
-def _close_question(game: Game) -> None:
-    """Side effect of a question closing: players who did not answer lose their streak."""
-    answered = exists().where(GameAnswer.player_id == GamePlayer.id,
-                              GameAnswer.question_index == game.question_index)
+def _close_question(game: Game, index: int) -> None:
+    """Side effect of question `index` closing: players who did not answer lose their streak."""
+    answered = exists().where(GameAnswer.player_id == GamePlayer.id, GameAnswer.question_index == index)
     db.session.execute(update(GamePlayer).where(GamePlayer.game_id == game.id, ~answered).values(streak=0))
 
 
-def _take_back(game: Game) -> None:
-    """Side effect of a skip: the question's points are taken back."""
-    index = game.question_index
+def _take_back(game: Game, index: int) -> None:
+    """Side effect of a skip: question `index`'s points are taken back."""
     for answer in db.session.scalars(select(GameAnswer).where(GameAnswer.game_id == game.id,
                                                               GameAnswer.question_index == index)):
         if answer.points:
@@ -214,10 +212,11 @@ def close_question(game: Game, now: datetime) -> bool:
     """Question → reveal (deadline passed, everyone answered, or the host said next)."""
     if game.state != "question":
         return False
+    index = game.question_index
     if not _move(game, now, state="reveal"):
         db.session.refresh(game)
         return False
-    _close_question(game)
+    _close_question(game, index)
     _commit(game, now)
     return True
 
@@ -249,13 +248,13 @@ def control(game: Game, action: str, version: int | None, now: datetime) -> None
         values.update(ended_at=now, paused_state=None, paused_ms_left=None)
     if action == "skip":
         values["skipped"] = [*game.skipped, game.question_index]
-    previous_state = game.state
-    if not _move(game, now, **values):
+    previous_state, previous_index = game.state, game.question_index
+    if not _move(game, now, **values):  # (the ORM update also sets the new values on `game`)
         raise GameError("The game had already moved on: here is where it is now.")
     if action == "skip":
-        _take_back(game)
+        _take_back(game, previous_index)
     if previous_state == "question" and action in ("skip", "end"):
-        _close_question(game)
+        _close_question(game, previous_index)
     if state == "ended":
         _finish_attempts(game, now)
     _commit(game, now)
