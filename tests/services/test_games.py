@@ -62,15 +62,22 @@ def _right_form(game: Game) -> dict[str, list[str]]:
         return {"choice": list(data["answers"])}
     if kind == "truefalse":
         return {"choice": ["true" if data["answer"] else "false"]}
-    if kind in ("short",):
-        return {"answer": [data["answers"][0] if "answers" in data else data["answer"]]}
+    if kind == "short":
+        return {"answer": [data["answer"]]}
     if kind == "number":
-        return {"answer": [str(data["answer"])]}
+        return {"answer": [f"{data['answer']:g}"]}
     if kind == "order":
-        return {f"pos-{i}": [str(data["items"].index(t) + 1)] for i, t in enumerate(shown["items"])}
+        order = [item["text"] for item in data["items"]]  # sorted by date: the right order
+        return {f"pos-{i}": [str(order.index(t) + 1)] for i, t in enumerate(shown["items"])}
     if kind == "match":
-        pairs = {p[0]: p[1] for p in (data["pairs"].items() if isinstance(data["pairs"], dict) else data["pairs"])}
+        pairs = {p["left"]: p["right"] for p in data["pairs"]}
         return {f"match-{i}": [pairs[left]] for i, left in enumerate(shown["lefts"])}
+    if kind == "date":
+        parts = data["answer"].split("-")
+        return {"year": [parts[0]], "month": [str(int(parts[1]))] if len(parts) > 1 else [],
+                "day": [str(int(parts[2]))] if len(parts) > 2 else []}
+    if kind == "cloze":
+        return {f"gap-{i}": [gap[0]] for i, gap in enumerate(data["gaps"])}
     raise AssertionError(f"no right form for {kind}: {QUESTION_TYPES[kind].answer_text(data)}")
 
 
@@ -255,3 +262,21 @@ def test_no_answer_is_revealed_before_the_reveal(app: Flask, setup: Callable[...
         assert games.reveal(game) is None
         games.control(game, "next", game.version, at(1))
         assert games.reveal(game) is not None
+
+
+def test_every_playable_type_is_asked_and_graded_but_no_flashcard(app: Flask, setup: Callable[..., int]) -> None:
+    game_id = setup(count=100, scoring="accuracy")
+    with app.app_context():
+        game = db.session.get(Game, game_id)
+        kinds = {db.session.get(Question, qid).type for qid in game.question_ids}
+        assert kinds == {"mcq", "multi", "truefalse", "short", "number", "date", "order", "match", "cloze"}
+        player, _ = game_players.join(game.pin, "Awa", None, T0)
+        games.control(game, "start", game.version, at(0))
+        for index in range(len(game.question_ids)):
+            moment = at(2 * index + 1)
+            stored = game_players.submit(game, player, index, _right_form(game), moment)
+            assert stored.answer.grade == 1.0, games.current_question(game).type
+            assert game.state == "reveal"  # the only player answered
+            games.control(game, "next", game.version, moment)
+        assert game.state == "ended"
+        assert db.session.get(GamePlayer, player.id).score == 1000 * len(game.question_ids)

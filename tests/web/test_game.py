@@ -16,11 +16,12 @@ from flask.testing import FlaskClient
 from quiz import create_app
 from quiz import config as quiz_config
 from quiz.extensions import db
-from quiz.models import User
+from quiz.models import Game, User
 from quiz.services.banks import sync_banks
 
 from ..conftest import AuthActions, csrf_from, database_url
 from ..services.test_bank_sync import EXAMPLES
+from ..services.test_games import _right_form as right_form
 
 
 @pytest.fixture
@@ -101,17 +102,18 @@ def test_players_join_answer_with_plain_forms_and_come_back(app: Flask, client: 
     assert 'name="index" value="0"' in question
     # never the answer before the reveal
     assert "The answer" not in question and "Correct answer" not in question
-    choice = re.search(r'name="choice" value="([^"]+)"', question).group(1)
+    with app.app_context():
+        form = right_form(db.session.get(Game, int(game_url.split("/")[2])))
     token = csrf_from(question)
-    first = player.post(f"{screen}/answer", data={"csrf_token": token, "index": "0", "choice": choice})
+    first = player.post(f"{screen}/answer", data={"csrf_token": token, "index": "0", **form})
     assert first.status_code == 303
-    again = player.post(f"{screen}/answer", data={"csrf_token": token, "index": "0", "choice": choice},
+    again = player.post(f"{screen}/answer", data={"csrf_token": token, "index": "0", **form},
                         headers={"Accept": "application/json"})
     assert again.status_code == 200 and again.json == {"stored": True, "first": False,
                                                        "message": "Your answer was already in: it counts once."}
     # a reload (same cookie) comes back to the same game, nickname and question
     again_page = player.get(screen).get_data(as_text=True)
-    assert "Awa" in again_page and "Your answer is in" in again_page
+    assert "Awa" in again_page and "Answer stored" in again_page
     # a stranger without the cookie is sent to the join form
     assert app.test_client().get(screen).status_code == 303
     assert other.get(f"{screen}/state").json["state"] == "question"
