@@ -56,13 +56,18 @@ def events(game_id: int, player_id: int | None, clock: Callable[[], Any], max_se
                 if game is None:
                     return
                 games.tick(game, now)
-                state = games.snapshot(game, now)
-                removed = _removed(player_id)
-                db.session.rollback()  # end the read: the next one sees new commits, the connection goes back
-                if removed:
-                    yield format_event("state", {**state, "state": "removed"}, state["version"])
-                    return
-                chunks = _changes({"event": "players", **state}, seen) + _changes({"event": "state", **state}, seen)
+                if (game.version, game.players_version) == (seen["state"], seen["players"]):
+                    db.session.rollback()  # nothing new: one primary-key read was all this poll cost
+                    state, chunks = {}, []
+                else:
+                    state = games.snapshot(game, now)
+                    removed = _removed(player_id)
+                    db.session.rollback()  # end the read: the next one sees new commits, the connection goes back
+                    if removed:
+                        yield format_event("state", {**state, "state": "removed"}, state["version"])
+                        return
+                    chunks = (_changes({"event": "players", **state}, seen)
+                              + _changes({"event": "state", **state}, seen))
             else:
                 chunks = _changes(message, seen)
                 state = message

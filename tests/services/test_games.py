@@ -280,3 +280,31 @@ def test_every_playable_type_is_asked_and_graded_but_no_flashcard(app: Flask, se
             games.control(game, "next", game.version, moment)
         assert game.state == "ended"
         assert db.session.get(GamePlayer, player.id).score == 1000 * len(game.question_ids)
+
+
+def test_a_game_from_an_assignment_reaches_the_class_gradebook(app: Flask, setup: Callable[..., int],
+                                                               create_user: Callable[..., User]) -> None:
+    from quiz.services import assignments, classes
+
+    student = create_user("student@example.org")
+    outsider = create_user("outsider@example.org")
+    setup()  # the host and the bank
+    with app.app_context():
+        host = db.session.scalar(select(User).where(User.email == "host@example.org"))
+        classroom = classes.create_class(host, "History 9B", "", "UTC", T0, random.Random(1))
+        me = db.session.get(User, student.id)
+        classes.join(me, classroom.join_code, "Awa T.", T0)
+        spec = assignments.AssignmentSpec(title="Mali quiz", bank_ids=["examples"], types=["mcq", "truefalse"],
+                                          count=2)
+        assignment = assignments.create_assignment(classroom, spec, host, T0, random.Random(2))
+        game = games.create_game(host, games.GameSettings(source="assignment", assignment_id=assignment.id,
+                                                          scoring="accuracy"), T0, random.Random(3))
+        assert sorted(game.question_ids) == sorted(assignment.question_ids)
+        player, _ = game_players.join(game.pin, "Awa", me, T0)
+        stranger, _ = game_players.join(game.pin, "Zed", db.session.get(User, outsider.id), T0)
+        assert player.attempt_id is not None and stranger.attempt_id is None  # only the class's students
+        games.control(game, "start", game.version, at(0))
+        game_players.submit(game, player, 0, _right_form(game), at(1))
+        games.control(game, "end", game.version, at(2))
+        cell = assignments.cells_for([assignment], [student.id], at(3))[(student.id, assignment.id)]
+        assert cell.standing.score == 0.5  # one of two questions right; the unanswered one counts 0

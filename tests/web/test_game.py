@@ -133,28 +133,39 @@ def test_unreadable_answer_is_sent_back_with_a_message(app: Flask, client: Flask
     assert late.status_code == 409 and "Too late" in late.get_data(as_text=True)
 
 
-def _read_events(response, count: int) -> list[str]:
-    """The first `count` events of a stream (comments and retry lines skipped)."""
+def _stream_follows_the_game(app: Flask, client: FlaskClient, game_url: str) -> None:
+    """The host's stream: the state at once, then the start of the game as it happens."""
+    game_id = game_url.split("/")[2]
+    stream = client.get(f"/games/{game_id}/events", buffered=False)
+    assert stream.mimetype == "text/event-stream"
+    chunks = iter(stream.response)
+    first = _next_events(chunks, 2)
+    assert first[0].startswith("event: players") and '"state":"lobby"' in first[1] and "id: 0" in first[1]
+    host = client.get(game_url).get_data(as_text=True)
+    started = client.post(f"/games/{game_id}/control", data={"csrf_token": csrf_from(host), "action": "start",
+                                                             "version": "0"})
+    assert started.status_code == 303 and client.get(f"/games/{game_id}/state").json["state"] == "question"
+    change = _next_events(chunks, 1)[0]
+    assert "event: state" in change and '"state":"question"' in change and "id: 1" in change
+    stream.close()
+
+
+def _next_events(chunks: Iterator[bytes], count: int) -> list[str]:
+    """The next `count` events of a stream (comments and retry lines skipped)."""
     events: list[str] = []
     buffer = ""
-    for chunk in response.response:
+    while len(events) < count:
+        chunk = next(chunks)
         buffer += chunk.decode() if isinstance(chunk, bytes) else chunk
         while "\n\n" in buffer:
             block, buffer = buffer.split("\n\n", 1)
             if block.startswith("event:"):
                 events.append(block)
-        if len(events) >= count:
-            break
-    response.close()
     return events
 
 
 def test_event_stream_sends_the_state_then_each_change(app: Flask, client: FlaskClient, game_url: str) -> None:
-    game_id = game_url.split("/")[2]
-    stream = client.get(f"/games/{game_id}/events", buffered=False)
-    assert stream.mimetype == "text/event-stream"
-    first = _read_events(stream, 2)
-    assert first[0].startswith("event: players") and '"state":"lobby"' in first[1] and "id: 0" in first[1]
+    _stream_follows_the_game(app, client, game_url)
 
 
 @pytest.fixture
@@ -200,3 +211,18 @@ def test_redis_bus_relays_a_change_to_a_waiting_subscriber(redis_app: Flask) -> 
         finally:
             subscription.close()
             other.close()
+
+
+def test_event_stream_over_redis(redis_app: Flask, create_user: Callable[..., User]) -> None:
+    client = redis_app.test_client()
+    with redis_app.app_context():
+        sync_banks([EXAMPLES], datetime.now(timezone.utc))
+        from quiz.services import accounts
+
+        accounts.create_user("host@example.org", "password123", "instructor")
+        db.session.remove()
+    AuthActions(client).login("host@example.org")
+    page = client.get("/games/new").get_data(as_text=True)
+    response = client.post("/games/new", data={"csrf_token": csrf_from(page), "source": "bank", "bank": "examples",
+                                               "count": "3", "seconds": "30", "scoring": "speed"})
+    _stream_follows_the_game(redis_app, client, response.headers["Location"])
