@@ -151,7 +151,7 @@ def submit(game: Game, player: GamePlayer, index: int, form: Form, now: datetime
         assert first is not None
         return Stored(first, False)
     _study(player, index, question.id, response, result.correct, now)
-    if games.answer_count(game, index) >= len(games.players_of(game)):
+    if games.answer_count(game, index) >= games.player_count(game):
         games.close_question(game, now)  # everyone has answered: no need to wait
     return Stored(answer, True)
 

@@ -143,8 +143,7 @@ def snapshot(game: Game, now: datetime) -> dict[str, Any]:
         ms_left = int(rules.seconds_left(now, game.question_deadline_at) * 1000)
     elif game.state == "paused" and game.paused_state == "question":
         ms_left = game.paused_ms_left or 0
-    players = db.session.scalar(select(db.func.count()).select_from(GamePlayer).where(
-        GamePlayer.game_id == game.id, GamePlayer.removed_at.is_(None))) or 0
+    players = player_count(game)
     return {"game": game.id, "version": game.version, "state": game.state, "index": game.question_index,
             "count": len(game.question_ids), "ms_left": ms_left, "players": players,
             "players_version": game.players_version}
@@ -304,6 +303,12 @@ def remove_player(game: Game, player_id: int, block: bool, now: datetime) -> Gam
 
 
 # --- what screens show -----------------------------------------------------------------------
+
+def player_count(game: Game) -> int:
+    """Players still in the game."""
+    return db.session.scalar(select(db.func.count()).select_from(GamePlayer).where(
+        GamePlayer.game_id == game.id, GamePlayer.removed_at.is_(None))) or 0
+
 
 def players_of(game: Game, include_removed: bool = False) -> list[GamePlayer]:
     query = select(GamePlayer).where(GamePlayer.game_id == game.id).order_by(GamePlayer.joined_at, GamePlayer.id)

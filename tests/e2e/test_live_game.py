@@ -123,6 +123,7 @@ def test_host_and_three_players_play_to_the_podium(browser: Any, live_server: Li
                 awa.get_by_text(f"Question {number + 1} of 3").wait_for()
                 assert "Awa" in awa.locator(".game-status").inner_text()
             _answer(awa, True, right)
+            host.get_by_text("1 of 3 answered").wait_for()  # the big screen counts the answers
             _answer(bintou, True, right)
             wrong = {"Konna": "Gao", "True": "False", "Barkhane": "Sabre"}[right]
             _answer(cheick, False, right if number != 2 else wrong)  # the last question wrong

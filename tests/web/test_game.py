@@ -107,6 +107,7 @@ def test_players_join_answer_with_plain_forms_and_come_back(app: Flask, client: 
     token = csrf_from(question)
     first = player.post(f"{screen}/answer", data={"csrf_token": token, "index": "0", **form})
     assert first.status_code == 303
+    assert client.get(f"{game_url.rsplit('/', 1)[0]}/state").json["answered"] == 1  # the host's count
     again = player.post(f"{screen}/answer", data={"csrf_token": token, "index": "0", **form},
                         headers={"Accept": "application/json"})
     assert again.status_code == 200 and again.json == {"stored": True, "first": False,
