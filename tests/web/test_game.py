@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -230,3 +231,28 @@ def test_event_stream_over_redis(redis_app: Flask, create_user: Callable[..., Us
     response = client.post("/games/new", data={"csrf_token": csrf_from(page), "source": "bank", "bank": "examples",
                                                "count": "3", "seconds": "30", "scoring": "speed"})
     _stream_follows_the_game(redis_app, client, response.headers["Location"])
+
+
+def test_a_players_stream_skips_lobby_changes_and_ends_when_removed(app: Flask, client: FlaskClient,
+                                                                    game_url: str) -> None:
+    game_id = game_url.split("/")[2]
+    pin = _pin(client, game_url)
+    player, screen = _join(app, pin, "Awa")
+    stream = player.get(f"{screen}/events", buffered=False)
+    chunks = iter(stream.response)
+    assert _next_events(chunks, 1)[0].startswith("event: state")
+
+
+    def host_removes_awa() -> None:  # in its own thread, as another server thread would serve it
+        _join(app, pin, "Bintou")  # a lobby change: not for phones
+        host = client.get(game_url).get_data(as_text=True)
+        awa_id = re.search(r'/players/(\d+)/remove', host).group(1)
+        client.post(f"/games/{game_id}/players/{awa_id}/remove", data={"csrf_token": csrf_from(host)})
+
+    thread = threading.Thread(target=host_removes_awa)
+    thread.start()
+    thread.join(timeout=30)
+    last = _next_events(chunks, 1)[0]
+    assert last.startswith("event: state") and '"state":"removed"' in last
+    assert list(chunks) == []  # the stream ended
+    assert "removed you" in player.get(screen).get_data(as_text=True)
