@@ -72,9 +72,16 @@ def test_host_pages_are_for_the_host_and_admins_only(app: Flask, client: FlaskCl
     learner = app.test_client()
     AuthActions(learner).login("learner@example.org")
     assert learner.get("/games/new").status_code == 403
+    assert learner.get("/games").status_code == 403
     anonymous = app.test_client()
     assert anonymous.get(game_url).status_code == 302  # to the login page
     assert anonymous.get("/games/new").status_code == 302
+    # a player's pages need the player's cookie; the host's login is not enough there
+    for visitor in (anonymous, client):
+        assert visitor.get(f"/play/{game_id}/events").status_code == 403
+        assert visitor.get(f"/play/{game_id}/state").status_code == 403
+        assert visitor.get(f"/play/{game_id}").status_code == 303  # to the join form
+    assert anonymous.get("/play/999999").status_code == 404
 
 
 def test_every_post_needs_a_csrf_token(app: Flask, client: FlaskClient, game_url: str) -> None:
