@@ -24,7 +24,7 @@ def create_app(config: Config | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     from . import cli, database
-    from .web import (account, assets, auth, authoring, catalog, classes, errors, explore, inputs, insights, progress,
+    from .web import (account, assets, auth, authoring, catalog, classes, errors, explore, game, inputs, insights, progress,
                       quiz as quiz_web, security, study, styleguide)
     from .web.authoring import check_routes as authoring_check
 
@@ -43,6 +43,7 @@ def create_app(config: Config | None = None) -> Flask:
     authoring_check.init_app(app)  # the source editor's live check (JSON)
     insights.init_app(app)
     explore.init_app(app)
+    game.init_app(app)
     styleguide.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

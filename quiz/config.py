@@ -47,6 +47,11 @@ class Config:
         # The largest request body accepted (bytes); a larger one gets a 413 page.
         self.MAX_CONTENT_LENGTH = int(env.get("QUIZ_MAX_CONTENT_LENGTH", str(256 * 1024)))
         self.WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
+        # Live games: Redis pub/sub between app processes when set (else streams poll the database).
+        self.REDIS_URL = env.get("QUIZ_REDIS_URL") or None
+        self.REDIS_CHANNEL_PREFIX = env.get("QUIZ_REDIS_CHANNEL_PREFIX", "quiz")
+        # A game's event stream ends after this many seconds; the browser reconnects at once.
+        self.GAME_STREAM_SECONDS = float(env.get("QUIZ_GAME_STREAM_SECONDS", "300"))
 
 
 class TestConfig(Config):

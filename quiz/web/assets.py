@@ -30,7 +30,7 @@ _FINGERPRINTED = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{%d})(?P<ext>\.[A-
 compress = Compress()
 # <script … data-if-used></script>, and an htmx attribute (in text, a quote would be escaped)
 _IF_USED_SCRIPT = re.compile(rb'[ \t]*<script [^>]*\bdata-if-used\b[^>]*></script>\n?')
-_HTMX_ATTRIBUTE = re.compile(rb'\s(?:data-)?hx-(?:get|post|put|patch|delete|boost)="')
+_HTMX_ATTRIBUTE = re.compile(rb'\s(?:data-)?hx-(?:get|post|put|patch|delete|boost|ext)="')  # ext: the sse extension
 
 
 def fingerprinted_name(filename: str, digest: str) -> str:
