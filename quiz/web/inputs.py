@@ -4,7 +4,7 @@
   an INTEGER column holds in PostgreSQL; anything else matches no route, whatever the
   method: "no page here" (404) rather than an overflow deep in the database.
 - Text with a NUL character is refused (400): no form of ours sends one, and PostgreSQL
-  cannot store or compare it.
+  cannot store or compare it. In the address itself (`/my/banks/%00`) it is "no page here" (404).
 - The body size limit is Flask's MAX_CONTENT_LENGTH (config `QUIZ_MAX_CONTENT_LENGTH`);
   a larger request gets the 413 page from errors.py.
 """
@@ -37,6 +37,8 @@ class IdConverter(IntegerConverter):
 
 
 def _refuse_nul() -> None:
+    if any(isinstance(value, str) and "\x00" in value for value in (request.view_args or {}).values()):
+        abort(404)  # no page has a NUL in its address (and PostgreSQL cannot compare one)
     for values in (request.args, request.form):
         for key, value in values.items(multi=True):
             if "\x00" in key or "\x00" in value:

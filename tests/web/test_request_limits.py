@@ -74,3 +74,8 @@ def test_the_limit_is_configurable(monkeypatch: pytest.MonkeyPatch, tmp_path) ->
 
     monkeypatch.setenv("QUIZ_MAX_CONTENT_LENGTH", "2048")
     assert TestConfig("sqlite://", tmp_path).MAX_CONTENT_LENGTH == 2048
+
+
+@pytest.mark.parametrize("url", ["/banks/exa%00mples", "/my/banks/%00", "/my/banks/%00/source"])
+def test_a_nul_character_in_the_address_is_no_page(client: FlaskClient, banks: None, url: str) -> None:
+    assert client.get(url).status_code == 404
