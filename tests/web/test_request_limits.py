@@ -82,3 +82,8 @@ def test_a_nul_character_in_the_address_is_refused_before_the_database(client: F
     # PostgreSQL raised DataError (a 500) on such an id before the check looked at the path
     response = client.post(url) if url.endswith("upload") else client.get(url)
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/banks/exa%00mples", "/my/banks/%00", "/my/banks/%00/source"])
+def test_a_nul_character_in_the_address_is_no_page(client: FlaskClient, banks: None, url: str) -> None:
+    assert client.get(url).status_code == 404
