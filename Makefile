@@ -44,7 +44,7 @@ check-banks: install
 serve-prod: install
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/flask --app wsgi banks sync
-	$(BIN)/gunicorn --workers 4 --bind $(HOST):$(PORT) wsgi:app
+	$(BIN)/gunicorn --worker-class gevent --workers 4 --worker-connections 1000 --bind $(HOST):$(PORT) wsgi:app
 
 ## make bench: bank check/sync of a 10k bank, then the study loop under load, on SQLite and PostgreSQL
 ## (see bench/README.md).
