@@ -229,6 +229,8 @@ class Game:
         self.kill: tuple[int, float, Any] | None = None  # (question index, seconds after next, callback)
         self.killed_at: float | None = None
         self.stop = asyncio.Event()
+        self.screens = True  # every phone fetches its screen at each question and reveal (as htmx does)
+        self.options: dict[int, Any] = {}  # without: question index → the one fetch of its screen
 
     async def setup(self, http: Any) -> None:
         headers = {"Cookie": f"session={self.host_cookie}"}
@@ -302,7 +304,7 @@ class Game:
         if state["state"] == "question" and index not in player.seen:
             player.seen[index] = time.monotonic()
             asyncio.get_running_loop().create_task(self.answer(http, player, index))
-        elif state["state"] == "reveal" and index not in player.revealed:
+        elif state["state"] == "reveal" and index not in player.revealed and self.screens:
             player.revealed.add(index)  # the phone shows the reveal: it fetches its screen too
             asyncio.get_running_loop().create_task(self.screen(http, player))
 
@@ -327,7 +329,12 @@ class Game:
         import aiohttp
 
         headers = {"Cookie": player.cookie_header()}
-        choices = CHOICE_RE.findall(await self.screen(http, player))
+        if self.screens:
+            choices = CHOICE_RE.findall(await self.screen(http, player))
+        else:  # one phone fetches the question's screen, the others use its options
+            if index not in self.options:
+                self.options[index] = asyncio.ensure_future(self.screen(http, player))
+            choices = CHOICE_RE.findall(await self.options[index])
         player.screen[index] = time.monotonic()
         if not choices:
             self.tally.statuses["screen without a question"] += 1
@@ -359,15 +366,35 @@ class Game:
     # the host's screen
 
     async def state(self, http: Any) -> dict[str, Any]:
-        async with http.get(f"{self.base}/games/{self.game_id}/state",
-                            headers={"Cookie": f"session={self.host_cookie}"}) as response:
-            return await response.json()  # type: ignore[no-any-return]
+        import aiohttp
+
+        for attempt in range(20):  # a keep-alive connection closed by the server, a killed worker…
+            try:
+                async with http.get(f"{self.base}/games/{self.game_id}/state",
+                                    headers={"Cookie": f"session={self.host_cookie}"}) as response:
+                    if response.status == 200:
+                        return await response.json()  # type: ignore[no-any-return]
+            except (aiohttp.ClientError, ConnectionError):
+                pass
+            await asyncio.sleep(0.2)
+        raise RuntimeError("the host cannot read the game's state")
 
     async def control(self, http: Any, action: str, version: int) -> None:
+        """A host action; sent again after a connection error (the version makes a repeat harmless)."""
+        import aiohttp
+
         form = {"csrf_token": self.host_csrf, "action": action, "version": str(version)}
-        async with http.post(f"{self.base}/games/{self.game_id}/control", data=form,
-                             headers={"Cookie": f"session={self.host_cookie}"}, allow_redirects=False) as response:
-            assert response.status == 303, f"control {action}: {response.status}"
+        for attempt in range(20):
+            try:
+                async with http.post(f"{self.base}/games/{self.game_id}/control", data=form,
+                                     headers={"Cookie": f"session={self.host_cookie}"},
+                                     allow_redirects=False) as response:
+                    if response.status == 303:
+                        return
+            except (aiohttp.ClientError, ConnectionError):
+                pass
+            await asyncio.sleep(0.2)
+        raise RuntimeError(f"the host's {action} failed")
 
     async def host(self, http: Any) -> None:
         """Start, then per question: wait for the reveal (everyone answered, or the deadline), a
@@ -380,11 +407,15 @@ class Game:
                 await asyncio.sleep(self.kill[1])
                 self.killed_at = time.monotonic()
                 self.kill[2]()
-            while True:
+            give_up = time.monotonic() + self.seconds + 30  # a stuck server must not hold the run forever
+            while time.monotonic() < give_up:
                 state = await self.state(http)
                 if state["state"] in ("reveal", "ended") and state["index"] == index:
                     break
                 await asyncio.sleep(0.2)
+            else:
+                log(f"    question {index + 1}: not closed {self.seconds + 30} s after next: giving up")
+                break
             log(f"    question {index + 1}: closed {time.monotonic() - self.next_at[index]:.1f} s after next; "
                 f"{sum(1 for p in self.players if index in p.seen)} saw it, {len(self.tally.acks)} answers so far")
             await asyncio.sleep(REVEAL_SECONDS)
@@ -479,6 +510,7 @@ def summarize(game: Game, run: dict[str, Any], bus: str, kill: bool) -> list[dic
     ack_p50, ack_p99 = percentile(tally.acks, 50), percentile(tally.acks, 99)
     base_p50, base_p99 = percentile(tally.baseline, 50), percentile(tally.baseline, 99)
     common = {"bus": bus, "players": n, "questions": game.questions, "workers": WORKERS,
+              "screens": "all" if game.screens else "one",
               "worker_class": "gevent", "loadavg_1min_before": run["loadavg"]}
     name = "live_game_kill" if kill else "live_game"
     lines = [
@@ -525,6 +557,7 @@ def bench_bus(bus: str, db_url: str, host_id: int, args: argparse.Namespace, red
         cookie = forge_sessions([host_id])[host_id]
         game = Game(server.url, cookie, args.players, args.questions, args.seconds, args.answer_spread,
                     random.Random(args.seed), db_url)
+        game.screens = args.screens == "all"
         run = asyncio.run(play(game, server, kill, args.kill_at))
     finally:
         server.stop()
@@ -549,6 +582,10 @@ def main() -> None:
                                          f"default: {PG_DATABASE}, made and dropped")
     parser.add_argument("--redis-url", help="an existing Redis (default: a private redis-server on a free port)")
     parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument("--screens", choices=("all", "one"), default="all",
+                        help="all: every phone fetches its screen at each question and reveal, as htmx does; one: "
+                             "one phone per question does (the others reuse its options): the event stream and "
+                             "the answers alone")
     args = parser.parse_args()
     buses = [b.strip() for b in args.bus.split(",") if b.strip()]
     if not set(buses) <= {"polling", "redis"}:

@@ -151,7 +151,7 @@ def submit(game: Game, player: GamePlayer, index: int, form: Form, now: datetime
         assert first is not None
         return Stored(first, False)
     _study(player, index, question.id, response, result.correct, now)
-    if games.answer_count(game, index) >= len(games.players_of(game)):
+    if games.answer_count(game, index) >= games.player_count(game):
         games.close_question(game, now)  # everyone has answered: no need to wait
     return Stored(answer, True)
 
@@ -174,10 +174,6 @@ def _study(player: GamePlayer, index: int, question_id: str, response: Any, corr
 
 
 # --- the player's screen and the results ----------------------------------------------------
-
-def rank_of(game: Game, player: GamePlayer) -> rules.Standing | None:
-    return next((s for s in games.standings(game) if s.player_id == player.id), None)
-
 
 @dataclass
 class PlayerRow:
