@@ -565,6 +565,7 @@ def bench_bus(bus: str, db_url: str, host_id: int, args: argparse.Namespace, red
     for line in lines:
         log(f"  {line['bench']}: {line['value']} {line['unit']}"
             + (f" (baseline {line['baseline']})" if line.get("baseline") is not None else ""))
+        print(json.dumps(line), flush=True)  # at once: a later run that fails keeps these
     return lines
 
 
@@ -632,7 +633,8 @@ def main() -> None:
         if made_db:
             dataset._pg_drop(PG_DATABASE)
     for line in lines:
-        print(json.dumps(line), flush=True)
+        if line["bench"] == "skipped":
+            print(json.dumps(line), flush=True)
 
 
 if __name__ == "__main__":
