@@ -62,6 +62,23 @@
   });
   document.addEventListener("htmx:afterSettle", startCountdown);
 
+  // The big screen counts the answers as they come (answers are not broadcast to every phone).
+  if (live.dataset.screen === "#host-screen") {
+    window.setInterval(function () {
+      var current = screen();
+      var count = current && current.querySelector("[data-answered]");
+      if (!count || document.hidden) return;
+      fetch(live.dataset.stateUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (!data || data.answered === undefined) return;
+          count.textContent = data.answered + " of " + data.players + " answered";
+          onState(data);
+        })
+        .catch(function () {});
+    }, 1500);
+  }
+
   var tick = null;
   function startCountdown() {
     var timer = document.querySelector("[data-ms-left]");

@@ -44,8 +44,10 @@ def events(game_id: int, player_id: int | None, clock: Callable[[], Any], max_se
     the browser then reconnects and gets the full state again."""
     subscription = game_events.bus().subscribe(game_id)
     started = last_sent = time.monotonic()
-    seen: dict[str, int] = {"state": -1, "players": -1}
+    # a phone has no use for lobby changes: only the host's stream sends them
+    seen: dict[str, int] = {"state": -1, "players": -1 if player_id is None else 2**62}
     deadline_in: float | None = None  # seconds to the current question's deadline, when one runs
+    last_row = (-1, -1)  # the (version, players_version) last read
     try:
         yield f"retry: {RETRY_MS}\n\n"
         message: dict[str, Any] | None = None
@@ -56,10 +58,11 @@ def events(game_id: int, player_id: int | None, clock: Callable[[], Any], max_se
                 if game is None:
                     return
                 games.tick(game, now)
-                if (game.version, game.players_version) == (seen["state"], seen["players"]):
+                if (game.version, game.players_version) == last_row:
                     db.session.rollback()  # nothing new: one primary-key read was all this poll cost
                     state, chunks = {}, []
                 else:
+                    last_row = (game.version, game.players_version)
                     state = games.snapshot(game, now)
                     removed = _removed(player_id)
                     db.session.rollback()  # end the read: the next one sees new commits, the connection goes back

@@ -303,17 +303,17 @@ def remove_player(game: Game, player_id: int, block: bool, now: datetime) -> Gam
 
 # --- what screens show -----------------------------------------------------------------------
 
+def player_count(game: Game) -> int:
+    """Players still in the game."""
+    return db.session.scalar(select(db.func.count()).select_from(GamePlayer).where(
+        GamePlayer.game_id == game.id, GamePlayer.removed_at.is_(None))) or 0
+
+
 def players_of(game: Game, include_removed: bool = False) -> list[GamePlayer]:
     query = select(GamePlayer).where(GamePlayer.game_id == game.id).order_by(GamePlayer.joined_at, GamePlayer.id)
     if not include_removed:
         query = query.where(GamePlayer.removed_at.is_(None))
     return list(db.session.scalars(query))
-
-
-def player_count(game: Game) -> int:
-    """How many players are in the game (removed ones not counted), without loading them."""
-    return db.session.scalar(select(db.func.count()).select_from(GamePlayer).where(
-        GamePlayer.game_id == game.id, GamePlayer.removed_at.is_(None))) or 0
 
 
 def current_question(game: Game) -> Question | None:

@@ -88,6 +88,7 @@ def test_host_and_three_players_play_to_the_podium(browser: Any, live_server: Li
         host.get_by_label("Password", exact=True).fill(password)
         host.get_by_role("button", name="Log in").click()
         host.goto("/games/new?bank=e2e-live")
+        assert_accessible(host)  # the form that starts a game
         host.get_by_label("Number of questions").fill("3")
         host.get_by_label("Seconds per question").fill("60")
         host.get_by_role("button", name="Open the lobby").click()
@@ -122,7 +123,11 @@ def test_host_and_three_players_play_to_the_podium(browser: Any, live_server: Li
                 awa.reload()
                 awa.get_by_text(f"Question {number + 1} of 3").wait_for()
                 assert "Awa" in awa.locator(".game-status").inner_text()
+            if number == 2:  # the host loses their page too, and finds the game where it was
+                host.reload()
+                host.get_by_role("heading", name="Question 3").wait_for()
             _answer(awa, True, right)
+            host.get_by_text("1 of 3 answered").wait_for()  # the big screen counts the answers
             _answer(bintou, True, right)
             wrong = {"Konna": "Gao", "True": "False", "Barkhane": "Sabre"}[right]
             _answer(cheick, False, right if number != 2 else wrong)  # the last question wrong
@@ -147,6 +152,7 @@ def test_host_and_three_players_play_to_the_podium(browser: Any, live_server: Li
         assert "Cheick" in host.locator(".game-podium-steps li").nth(2).inner_text()
         host.get_by_role("link", name="Every player's results").click()
         assert host.get_by_role("link", name="Cheick").is_visible()
+        assert_accessible(host)  # the results table
     finally:
         for context in contexts:
             context.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -71,9 +72,16 @@ def test_host_pages_are_for_the_host_and_admins_only(app: Flask, client: FlaskCl
     learner = app.test_client()
     AuthActions(learner).login("learner@example.org")
     assert learner.get("/games/new").status_code == 403
+    assert learner.get("/games").status_code == 403
     anonymous = app.test_client()
     assert anonymous.get(game_url).status_code == 302  # to the login page
     assert anonymous.get("/games/new").status_code == 302
+    # a player's pages need the player's cookie; the host's login is not enough there
+    for visitor in (anonymous, client):
+        assert visitor.get(f"/play/{game_id}/events").status_code == 403
+        assert visitor.get(f"/play/{game_id}/state").status_code == 403
+        assert visitor.get(f"/play/{game_id}").status_code == 303  # to the join form
+    assert anonymous.get("/play/999999").status_code == 404
 
 
 def test_every_post_needs_a_csrf_token(app: Flask, client: FlaskClient, game_url: str) -> None:
@@ -107,6 +115,7 @@ def test_players_join_answer_with_plain_forms_and_come_back(app: Flask, client: 
     token = csrf_from(question)
     first = player.post(f"{screen}/answer", data={"csrf_token": token, "index": "0", **form})
     assert first.status_code == 303
+    assert client.get(f"{game_url.rsplit('/', 1)[0]}/state").json["answered"] == 1  # the host's count
     again = player.post(f"{screen}/answer", data={"csrf_token": token, "index": "0", **form},
                         headers={"Accept": "application/json"})
     assert again.status_code == 200 and again.json == {"stored": True, "first": False,
@@ -229,3 +238,28 @@ def test_event_stream_over_redis(redis_app: Flask, create_user: Callable[..., Us
     response = client.post("/games/new", data={"csrf_token": csrf_from(page), "source": "bank", "bank": "examples",
                                                "count": "3", "seconds": "30", "scoring": "speed"})
     _stream_follows_the_game(redis_app, client, response.headers["Location"])
+
+
+def test_a_players_stream_skips_lobby_changes_and_ends_when_removed(app: Flask, client: FlaskClient,
+                                                                    game_url: str) -> None:
+    game_id = game_url.split("/")[2]
+    pin = _pin(client, game_url)
+    player, screen = _join(app, pin, "Awa")
+    stream = player.get(f"{screen}/events", buffered=False)
+    chunks = iter(stream.response)
+    assert _next_events(chunks, 1)[0].startswith("event: state")
+
+
+    def host_removes_awa() -> None:  # in its own thread, as another server thread would serve it
+        _join(app, pin, "Bintou")  # a lobby change: not for phones
+        host = client.get(game_url).get_data(as_text=True)
+        awa_id = re.search(r'/players/(\d+)/remove', host).group(1)
+        client.post(f"/games/{game_id}/players/{awa_id}/remove", data={"csrf_token": csrf_from(host)})
+
+    thread = threading.Thread(target=host_removes_awa)
+    thread.start()
+    thread.join(timeout=30)
+    last = _next_events(chunks, 1)[0]
+    assert last.startswith("event: state") and '"state":"removed"' in last
+    assert list(chunks) == []  # the stream ended
+    assert "removed you" in player.get(screen).get_data(as_text=True)

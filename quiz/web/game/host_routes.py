@@ -132,7 +132,7 @@ def host_events(game_id: int) -> Response:
 @bp.route("/games/<int:game_id>/state")
 @login_required
 def host_state(game_id: int) -> dict[str, object]:
-    return state_json(_hosted(game_id))
+    return state_json(_hosted(game_id), answers=True)
 
 
 @bp.route("/games/<int:game_id>/results")

@@ -57,7 +57,11 @@ def event_stream(game: Game, player_id: int | None) -> Response:
     return response
 
 
-def state_json(game: Game) -> dict[str, Any]:
+def state_json(game: Game, answers: bool = False) -> dict[str, Any]:
+    """The state as the polling fallback reads it; for the host also how many have answered."""
     now = utcnow()
     games.tick(game, now)
-    return games.snapshot(game, now)
+    state = games.snapshot(game, now)
+    if answers:
+        state["answered"] = games.answer_count(game, game.question_index)
+    return state
