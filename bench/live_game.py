@@ -78,7 +78,7 @@ def percentile(values: list[float], q: float) -> float | None:
     if not values:
         return None
     ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, int(round(q / 100 * len(ordered) + 0.5)) - 1))]
+    return ordered[max(0, min(len(ordered) - 1, math.ceil(q / 100 * len(ordered)) - 1))]
 
 
 def of_all(times: list[float], players: int, share: float = 0.99) -> float | None:
@@ -291,7 +291,7 @@ class Game:
                             if name == "state":
                                 self.on_state(http, player, json.loads(data))
                             name, data = "", ""
-            except (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError):
+            except (aiohttp.ClientError, TimeoutError, ConnectionError):
                 pass
             if self.stop.is_set():
                 return
@@ -320,7 +320,7 @@ class Game:
                     if response.status == 200:
                         return page  # type: ignore[no-any-return]
                     self.tally.statuses[f"screen {response.status}"] += 1
-            except (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError):
+            except (aiohttp.ClientError, TimeoutError, ConnectionError):
                 self.tally.statuses["screen connection error"] += 1
             await asyncio.sleep(0.5)
         return ""
@@ -351,7 +351,7 @@ class Game:
                                      headers={**headers, "Accept": "application/json"}) as response:
                     body = await response.text()
                     elapsed = time.monotonic() - sent
-            except (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError):
+            except (aiohttp.ClientError, TimeoutError, ConnectionError):
                 self.tally.statuses["answer connection error"] += 1
                 continue
             if response.status == 200 and json.loads(body).get("stored"):
