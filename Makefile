@@ -52,8 +52,9 @@ serve-prod: install
 ## Only the bank check/sync lines (about a minute): make bench BENCH_ARGS="--bench banks"
 ## (stdout carries only the JSON lines: installing and progress go to stderr)
 ## then Lighthouse on the main pages (bench/lighthouse.py; LIGHTHOUSE_ARGS="--pages home,quiz --runs 1")
+## The live game only (1,000 players, PostgreSQL, without and with Redis, and the kill run): BENCH_ARGS="--bench game"
 bench:
-	@$(MAKE) --no-print-directory install >&2
+	@$(MAKE) --no-print-directory $(VENV)/.installed-bench >&2
 	@$(BIN)/python bench/run.py $(BENCH_ARGS)
 	@$(BIN)/python bench/lighthouse.py $(LIGHTHOUSE_ARGS)
 

@@ -9,9 +9,10 @@ Prints one JSON line per figure on stdout (progress goes to stderr) and writes t
 bench/results/latest.jsonl:
     {"bench": …, "value": …, "unit": …, "baseline": …, "ratio": …, "db": "sqlite"|"postgresql", …}
 
-    python bench/run.py [--db sqlite,postgresql] [--bench banks,study] [--duration 15] [--connections 16] [--rebuild]
+    python bench/run.py [--db sqlite,postgresql] [--bench banks,study,game] [--duration 15] [--connections 16] [--rebuild]
 
 The bank bench (bench/bankfile.py) runs first: bank_check_10k and bank_sync_10k per database.
+The live game (bench/live_game.py, PostgreSQL only) runs last: live_game_* lines.
 """
 from __future__ import annotations
 
@@ -56,15 +57,18 @@ class Server:
 
     running: list["Server"] = []
 
-    def __init__(self, database_url: str, logfile: Path) -> None:
+    def __init__(self, database_url: str, logfile: Path, worker_args: tuple[str, ...] = (),
+                 extra_env: dict[str, str] | None = None) -> None:
+        """`worker_args`: more gunicorn options (e.g. the gevent worker class); `extra_env`: more
+        QUIZ_* settings (e.g. QUIZ_REDIS_URL)."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.instance = tempfile.mkdtemp(prefix="quiz-bench-instance-")
-        self.env = dataset.app_env(database_url, Path(self.instance))
+        self.env = {**dataset.app_env(database_url, Path(self.instance)), **(extra_env or {})}
         self.logfile = logfile.open("w")
         self.proc = subprocess.Popen(
             [str(VENV_BIN / "gunicorn"), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{self.port}",
-             "--no-control-socket", "wsgi:app"],
+             "--no-control-socket", *worker_args, "wsgi:app"],
             cwd=ROOT, env=self.env, stdout=self.logfile, stderr=subprocess.STDOUT, start_new_session=True)
         Server.running.append(self)
         deadline = time.monotonic() + 60
@@ -82,16 +86,19 @@ class Server:
             time.sleep(0.2)
         log(f"gunicorn ({WORKERS} workers, pid {self.proc.pid}) is up on {self.url}")
 
+    def worker_pids(self) -> list[int]:
+        """The master's children (its workers), as /proc lists them now."""
+        try:
+            return [int(p) for p in Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()]
+        except OSError:
+            return []
+
     def cpu_seconds(self) -> float:
         """CPU time (user + system) used so far by the master and its workers: the server's own cost,
-        which other load on the machine disturbs much less than throughput."""
-        pids = [self.proc.pid]
-        try:
-            pids += [int(p) for p in Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()]
-        except OSError:
-            pass
+        which other load on the machine disturbs much less than throughput. (A worker that died
+        takes its CPU time with it.)"""
         total = 0
-        for pid in pids:
+        for pid in [self.proc.pid, *self.worker_pids()]:
             try:
                 fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
             except OSError:
@@ -302,11 +309,23 @@ def bank_lines(kinds: list[str], profile: bool) -> list[dict[str, Any]]:
     return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
 
 
+def game_lines(kinds: list[str]) -> list[dict[str, Any]]:
+    """bench/live_game.py: 1,000 players in a live game, on PostgreSQL, without and with Redis,
+    then the kill run."""
+    if "postgresql" not in kinds:
+        log("live game SKIPPED: it runs on PostgreSQL only (--db postgresql)")
+        return []
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "live_game.py"), "--kill"], cwd=ROOT, check=True,
+                         stdout=subprocess.PIPE, text=True).stdout
+    return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
-    parser.add_argument("--bench", default="banks,study",
-                        help="comma-separated: banks (check and sync of a 10k bank, ~1 min), study (the study loop)")
+    parser.add_argument("--bench", default="banks,study,game",
+                        help="comma-separated: banks (check and sync of a 10k bank, ~1 min), study (the study loop), "
+                             "game (1,000 players in a live game, PostgreSQL only, ~6 min)")
     parser.add_argument("--duration", type=float, default=15.0, help="seconds of load per measurement")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--rebuild", action="store_true", help="rebuild the databases even if cached")
@@ -319,8 +338,8 @@ def main() -> None:
     if not set(kinds) <= {"sqlite", "postgresql"}:
         parser.error("--db takes sqlite and/or postgresql")
     benches = [b.strip() for b in args.bench.split(",") if b.strip()]
-    if not set(benches) <= {"banks", "study"}:
-        parser.error("--bench takes banks and/or study")
+    if not set(benches) <= {"banks", "study", "game"}:
+        parser.error("--bench takes banks, study and/or game")
 
     def stop(signum: int, _frame: Any) -> None:
         raise SystemExit(128 + signum)
@@ -351,6 +370,12 @@ def main() -> None:
             for line in new:
                 print(json.dumps(line), flush=True)
             lines += new
+        if "game" in benches:
+            new = game_lines(kinds)
+            for line in new:
+                print(json.dumps(line), flush=True)
+            lines += new
+            failed = failed or any(line["bench"] == "skipped" and "failed" in line["reason"] for line in new)
     finally:
         for server in list(Server.running):
             server.stop()

@@ -175,10 +175,6 @@ def _study(player: GamePlayer, index: int, question_id: str, response: Any, corr
 
 # --- the player's screen and the results ----------------------------------------------------
 
-def rank_of(game: Game, player: GamePlayer) -> rules.Standing | None:
-    return next((s for s in games.standings(game) if s.player_id == player.id), None)
-
-
 @dataclass
 class PlayerRow:
     """One line of the results: the player, their rank, and their answers by question index."""

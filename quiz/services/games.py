@@ -143,9 +143,8 @@ def snapshot(game: Game, now: datetime) -> dict[str, Any]:
         ms_left = int(rules.seconds_left(now, game.question_deadline_at) * 1000)
     elif game.state == "paused" and game.paused_state == "question":
         ms_left = game.paused_ms_left or 0
-    players = player_count(game)
     return {"game": game.id, "version": game.version, "state": game.state, "index": game.question_index,
-            "count": len(game.question_ids), "ms_left": ms_left, "players": players,
+            "count": len(game.question_ids), "ms_left": ms_left, "players": player_count(game),
             "players_version": game.players_version}
 
 
@@ -340,6 +339,28 @@ def standings(game: Game) -> list[rules.Standing]:
     return rules.ranking((p.id, p.nickname, p.score) for p in players_of(game))
 
 
+def leaders(game: Game, places: int) -> list[rules.Standing]:
+    """The first `places` lines of standings(game), reading only the players who can be among
+    them (those with at least the points of the player in the last place)."""
+    live = (GamePlayer.game_id == game.id, GamePlayer.removed_at.is_(None))
+    cutoff = db.session.scalar(select(GamePlayer.score).where(*live).order_by(GamePlayer.score.desc())
+                               .offset(places - 1).limit(1))
+    query = select(GamePlayer.id, GamePlayer.nickname, GamePlayer.score).where(*live)
+    if cutoff is not None:
+        query = query.where(GamePlayer.score >= cutoff)
+    return rules.ranking((id_, nickname, score) for id_, nickname, score in db.session.execute(query))[:places]
+
+
+def rank_of(game: Game, player: GamePlayer) -> rules.Standing | None:
+    """The player's line of standings(game) (None once removed), without reading the others:
+    equal scores share a rank, so it is one more than the players with more points."""
+    if player.removed_at is not None or player.game_id != game.id:
+        return None
+    ahead = db.session.scalar(select(db.func.count()).select_from(GamePlayer).where(
+        GamePlayer.game_id == game.id, GamePlayer.removed_at.is_(None), GamePlayer.score > player.score)) or 0
+    return rules.Standing(ahead + 1, player.id, player.nickname, player.score)
+
+
 @dataclass
 class Reveal:
     """What the reveal shows: the question, its options, the answer distribution, the correct
@@ -364,4 +385,4 @@ def reveal(game: Game) -> Reveal | None:
         GameAnswer.game_id == game.id, GameAnswer.question_index == game.question_index))]
     bars = rules.distribution(question.type, question.data, options.get("options", []), answers)
     return Reveal(question, options, bars, QUESTION_TYPES[question.type].answer_text(question.data),
-                  len(answers), standings(game)[:5])
+                  len(answers), leaders(game, 5))

@@ -308,3 +308,28 @@ def test_a_game_from_an_assignment_reaches_the_class_gradebook(app: Flask, setup
         games.control(game, "end", game.version, at(2))
         cell = assignments.cells_for([assignment], [student.id], at(3))[(student.id, assignment.id)]
         assert cell.standing.score == 0.5  # one of two questions right; the unanswered one counts 0
+
+
+def test_the_leaders_and_a_players_rank_match_the_full_standings(app: Flask, setup: Callable[..., int]) -> None:
+    """The reveal's top 5, the podium and each phone's rank read only a few rows: they must show
+    what the full standings show (ties share a rank, removed players have none)."""
+    game_id = setup()
+    with app.app_context():
+        game = db.session.get(Game, game_id)
+        assert game is not None
+        assert games.leaders(game, 5) == []
+        scores = {"Awa": 900, "Bintou": 500, "Cheick": 900, "Dado": 300, "Fanta": 900, "Issa": 0, "Kadi": 300,
+                  "Lamine": 1000}
+        players = {name: game_players.join(game.pin, name, None, T0)[0] for name in scores}
+        for name, score in scores.items():
+            players[name].score = score
+        games.remove_player(game, players["Lamine"].id, False, at(1))  # the best score, but out of the game
+        full = games.standings(game)
+        assert [(s.rank, s.nickname) for s in full[:5]] == [
+            (1, "Awa"), (1, "Cheick"), (1, "Fanta"), (4, "Bintou"), (5, "Dado")]
+        for places in (1, 3, 4, 5, 7, 20):
+            assert games.leaders(game, places) == full[:places]
+        for name, player in players.items():
+            expected = next((s for s in full if s.player_id == player.id), None)
+            assert games.rank_of(game, player) == expected, name
+        assert games.rank_of(game, players["Lamine"]) is None

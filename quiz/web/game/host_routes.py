@@ -159,5 +159,5 @@ def player_results(game_id: int, player_id: int) -> str:
     if player is None:
         abort(404)
     return render_template("game/player_results.html", game=game, player=player,
-                           lines=game_players.results_of(game, player), rank=game_players.rank_of(game, player),
+                           lines=game_players.results_of(game, player), rank=games.rank_of(game, player),
                            types=QUESTION_TYPES)

@@ -41,10 +41,10 @@ def player_context(game: Game, player: GamePlayer, error: str | None = None,
                    sent: dict[str, list[str]] | None = None, field: str | None = None) -> dict[str, Any]:
     context = _common(game)
     mine = game_players.answer_of(player, game.question_index) if game.question_index >= 0 else None
-    context.update(player=player, mine=mine, rank=game_players.rank_of(game, player), error=error,
+    context.update(player=player, mine=mine, rank=games.rank_of(game, player), error=error,
                    sent=sent or {}, error_field=field,
                    my_answers=game_players.results_of(game, player) if game.state == "ended" else [],
-                   standings=games.standings(game)[:3] if game.state == "ended" else [])
+                   standings=games.leaders(game, 3) if game.state == "ended" else [])
     return context
 
 
