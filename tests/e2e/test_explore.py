@@ -41,7 +41,7 @@ def test_timeline_from_the_home_page_filtered_and_printed(page: Any) -> None:
     expect(page.locator("#prisoner-release")).to_contain_text("also dated November 2020")
     page.get_by_label("From year").fill("2020")
     page.get_by_label("Bank").select_option(label="Mali 2012–2021: chronology")
-    page.get_by_role("button", name="Show").click()
+    page.get_by_role("button", name="Show", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("of")
     years = page.locator("section.year h2").all_inner_texts()
     assert years and all(year >= "2020" for year in years)

@@ -162,7 +162,7 @@ def test_completion_offers_the_keys_the_schema_allows_for_the_question_type(page
     page.keyboard.press("End")
     page.keyboard.press("Enter")  # a new key in the same (truefalse) question
     page.keyboard.press("Control+Space")
-    assert _labels(page) == {"tags", "difficulty"}  # the keys it may still have
+    assert _labels(page) == {"tags", "difficulty", "about"}  # the keys it may still have
     page.keyboard.press("Escape")
 
     # A short-answer question being written: its own keys, required ones first.
