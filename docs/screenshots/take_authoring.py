@@ -5,7 +5,7 @@
     flask --app wsgi run --port 5200 &
     .venv/bin/python docs/screenshots/take_authoring.py http://127.0.0.1:5200 teacher@example.org 'correct horse battery'
 
-An instructor creates a bank, types a mistake in the source editor (marked live), saves the
+Run it against a fresh database (the bank ids are fixed). An instructor creates a bank, types a mistake in the source editor (marked live), saves the
 broken draft and tries to publish it, fixes it, edits a question in the form editor, previews and
 answers it, publishes two versions and compares them, previews a Quizlet paste and opens the
 export page. Then a live game's lobby (one phone joined) and that phone's first question, and the
@@ -15,7 +15,6 @@ Writes authoring-*.png, game-*.png and explore-*.png. Uses the system Chromium, 
 from __future__ import annotations
 
 import sys
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -82,9 +81,19 @@ def set_source(page: Any, text: str) -> None:
     page.keyboard.insert_text(text)
 
 
-def shoot(page: Any, name: str) -> None:
-    page.screenshot(path=str(HERE / f"{name}.png"))
+def shoot(page: Any, name: str, full_page: bool = False) -> None:
+    page.screenshot(path=str(HERE / f"{name}.png"), full_page=full_page)
     print(name)
+
+
+def show_error(page: Any) -> None:
+    """Scroll the code editor (not the page) to the marked problem and point at it, so that one
+    picture has the mark, its message and the list of problems under the editor."""
+    page.locator(".cm-scroller").evaluate(
+        "(el) => { el.scrollTop = el.querySelector('.cm-lintRange-error').offsetTop - 120; }")
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.locator(".cm-lintRange-error").hover()
+    page.locator(".cm-tooltip-lint").wait_for()
 
 
 def narrow(browser: Any, base: str, state: Any) -> Any:
@@ -98,7 +107,7 @@ def authoring(browser: Any, base: str, email: str, password: str) -> None:
     context = browser.new_context(base_url=base, viewport={"width": 1280, "height": SIZES[1280]})
     page = context.new_page()
     login(page, email, password)
-    bank_id = f"rivers-{uuid.uuid4().hex[:4]}"
+    bank_id = "rivers-of-mali"
     bank = f"/my/banks/{bank_id}"
 
     page.goto("/my/banks/new")
@@ -110,14 +119,14 @@ def authoring(browser: Any, base: str, email: str, password: str) -> None:
     # A typo, marked as one types, then saved as a broken draft that publishing refuses.
     set_source(page, BANK.format(bank_id=bank_id, second_type="trufalse"))
     expect(page.locator(".cm-lintRange-error")).to_have_text("trufalse")
-    page.locator(".cm-lintRange-error").first.scroll_into_view_if_needed()
-    shoot(page, "authoring-source-error-1280")
+    show_error(page)
+    shoot(page, "authoring-source-error-1280", full_page=True)
     phone = narrow(browser, base, context.storage_state())
     phone.goto(f"{bank}/source")
     set_source(phone, BANK.format(bank_id=bank_id, second_type="trufalse"))
     expect(phone.locator(".cm-lintRange-error")).to_have_text("trufalse")
-    phone.locator(".cm-lintRange-error").first.scroll_into_view_if_needed()
-    shoot(phone, "authoring-source-error-390")
+    show_error(phone)
+    shoot(phone, "authoring-source-error-390", full_page=True)
     page.get_by_role("button", name="Save the draft").click()
     expect(page.get_by_role("status")).to_contain_text("Draft saved with 1 problem")
     page.goto(bank)
@@ -129,10 +138,12 @@ def authoring(browser: Any, base: str, email: str, password: str) -> None:
     page.get_by_role("button", name="Save the draft").click()
     expect(page.get_by_role("status")).to_contain_text("Draft saved.")
 
-    # The form editor: the bank's details and questions, then one question's form.
+    # The form editor: the bank's details, its list of questions, then one question's form.
     for shot_page, width in ((page, 1280), (phone, 390)):
         shot_page.goto(f"{bank}/edit")
         shoot(shot_page, f"authoring-form-editor-{width}")
+        shot_page.get_by_role("heading", name="Questions (4)").evaluate("(h) => h.scrollIntoView()")
+        shoot(shot_page, f"authoring-form-questions-{width}")
         shot_page.get_by_role("link", name=f"{bank_id}-delta", exact=True).click()
         expect(shot_page.get_by_role("heading", level=1)).to_contain_text("Question 3")
         shoot(shot_page, f"authoring-question-form-{width}")
@@ -164,10 +175,8 @@ def authoring(browser: Any, base: str, email: str, password: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Changes from version 1 to version 2")
     shoot(page, "authoring-diff-1280")
 
-    page.goto("/my/banks/")
-    shoot(page, "authoring-my-banks-1280")
-
     # Import a Quizlet paste (preview, with its problem first) and the export page.
+    page.goto("/my/banks/")
     page.get_by_role("link", name="Import from GIFT, CSV or Quizlet").click()
     page.get_by_label("Cards, one a line").fill(
         "Djoliba, the Niger's name in Bambara\n"
@@ -180,6 +189,10 @@ def authoring(browser: Any, base: str, email: str, password: str) -> None:
     page.get_by_role("button", name="Preview the cards").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Import preview: pasted cards")
     shoot(page, "authoring-import-preview-1280")
+    page.get_by_role("button", name="Create draft bank").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{bank_id}-cards")
+    page.goto("/my/banks/")
+    shoot(page, "authoring-my-banks-1280")
     page.goto(f"{bank}/export")
     shoot(page, "authoring-export-1280")
     context.close()
