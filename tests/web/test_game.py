@@ -263,3 +263,10 @@ def test_a_players_stream_skips_lobby_changes_and_ends_when_removed(app: Flask, 
     assert last.startswith("event: state") and '"state":"removed"' in last
     assert list(chunks) == []  # the stream ended
     assert "removed you" in player.get(screen).get_data(as_text=True)
+
+
+def test_the_list_of_games_scrolls_sideways_on_a_phone_instead_of_widening_the_page(
+        client: FlaskClient, game_url: str) -> None:
+    html = client.get("/games").get_data(as_text=True)
+    region = html.index('<div class="table-scroll" tabindex="0" role="region" aria-label="Your games">')
+    assert region < html.index("<table>") < html.index("</table>") < html.index("</div>", html.index("</table>"))
