@@ -147,3 +147,43 @@ def test_a_flashcards_back_links_to_what_it_is_about(client: FlaskClient, mali: 
     html = client.get("/study?about=hollande&reveal=1").get_data(as_text=True)
     assert 'id="card-answer"' in html
     assert re.search(r'href="/(timeline|people)#(hollande|serval-begins)"', html)
+
+
+NOW = datetime(2026, 12, 2, tzinfo=timezone.utc)
+
+PRIVATE_BANK = """id: web-secret
+title: A private bank
+language: en
+sources:
+  notes: {title: My notes, publisher: Me, date: 2026-01-01}
+entries:
+  events:
+    secret-meeting:
+      date: 2026-01-05
+      what: A meeting only my bank knows about.
+      source: {id: notes, paragraph: 1}
+questions:
+  - id: web-secret-1
+    type: truefalse
+    prompt: The meeting took place in January.
+    answer: true
+    explanation: The notes date it to 5 January.
+    source: {id: notes, paragraph: 1}
+    about: [secret-meeting]
+"""
+
+
+@pytest.mark.parametrize("visibility, listed", [("private", False), ("public", True)])
+def test_a_web_banks_entries_show_only_when_the_bank_is_public(app: Flask, client: FlaskClient, create_user,
+                                                                visibility: str, listed: bool) -> None:
+    from quiz.services import authoring
+    from quiz.models import WebBank
+
+    with app.app_context():
+        owner = create_user("author@example.org", role="instructor")
+        bank_id, problems = authoring.create_draft_bank(owner, PRIVATE_BANK, NOW)
+        assert bank_id == "web-secret" and problems == []
+        assert authoring.publish(owner, bank_id, NOW).version is not None
+        db.session.get(WebBank, bank_id).visibility = visibility
+        db.session.commit()
+    assert ("secret-meeting" in entries_on(client, "/timeline")) is listed
