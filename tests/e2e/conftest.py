@@ -76,6 +76,9 @@ class LiveServer:
         return self.url + path
 
 
+STREAM_SECONDS = 8.0
+
+
 @pytest.fixture(scope="module")
 def live_server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The app served on 127.0.0.1 (random port) with the example bank loaded.
@@ -85,7 +88,11 @@ def live_server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
     module's tests run. Depends on `browser` so that no server starts when tests skip.
     """
     tmp = tmp_path_factory.mktemp("e2e")
-    app = create_app(TestConfig(database_url(tmp), tmp / "instance"))
+    config = TestConfig(database_url(tmp), tmp / "instance")
+    # Live-game event streams end (and browsers reconnect, as after a lost connection) within
+    # this many seconds, so that the teardown below can wait for their threads.
+    config.GAME_STREAM_SECONDS = STREAM_SECONDS
+    app = create_app(config)
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -100,6 +107,11 @@ def live_server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+        # An event stream's thread outlives the browser until its next write or its end: wait for
+        # it, or it would open a connection to the pool disposed below (left open, a
+        # ResourceWarning later, in another module's test).
+        for handler in [t for t in threading.enumerate() if "process_request_thread" in t.name]:
+            handler.join(timeout=STREAM_SECONDS + 5)
         with app.app_context():
             db.session.remove()
             db.engine.dispose()  # no pooled connection left over from the server's threads
