@@ -69,6 +69,7 @@ WORKER_ARGS = ("--worker-class", "gevent", "--worker-connections", "2000")
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 CHOICE_RE = re.compile(r'name="choice" value="([^"]*)"')
+INDEX_RE = re.compile(r'name="index" value="(\d+)"')
 REVEAL_SECONDS = 1.0
 STREAM_RETRY_S = 2.0  # the stream's `retry:`; EventSource waits this long before reconnecting
 
@@ -229,7 +230,7 @@ class Game:
         self.kill: tuple[int, float, Any] | None = None  # (question index, seconds after next, callback)
         self.killed_at: float | None = None
         self.stop = asyncio.Event()
-        self.screens = True  # every phone fetches its screen at each question and reveal (as htmx does)
+        self.screens = "stream"  # stream: screens come on the event stream (static/game.js); all / one: fetched
         self.options: dict[int, Any] = {}  # without: question index → the one fetch of its screen
 
     async def setup(self, http: Any) -> None:
@@ -280,31 +281,43 @@ class Game:
                         self.tally.statuses[f"stream {response.status}"] += 1
                         raise aiohttp.ClientError()
                     player.connects += 1
-                    name, data = "", ""
+                    name, data = "", []
                     async for raw in response.content:
                         line = raw.decode().rstrip("\n")
                         if line.startswith("event: "):
                             name = line[7:]
                         elif line.startswith("data: "):
-                            data = line[6:]
+                            data.append(line[6:])
                         elif not line and name:
                             if name == "state":
-                                self.on_state(http, player, json.loads(data))
-                            name, data = "", ""
+                                self.on_state(http, player, json.loads("\n".join(data)))
+                            elif name == "screen" and self.screens == "stream":
+                                self.on_screen(http, player, "\n".join(data))
+                            name, data = "", []
             except (aiohttp.ClientError, TimeoutError, ConnectionError):
                 pass
             if self.stop.is_set():
                 return
             await asyncio.sleep(STREAM_RETRY_S * (0.5 + self.rng.random()))
 
+    def on_screen(self, http: Any, player: Player, html: str) -> None:
+        """A screen pushed on the stream (as the htmx sse extension swaps it in): a question's
+        form is answered from it, without fetching anything."""
+        index = INDEX_RE.search(html)
+        if index is None or int(index.group(1)) in player.seen:
+            return
+        at = time.monotonic()
+        player.seen[int(index.group(1))] = player.screen[int(index.group(1))] = at
+        asyncio.get_running_loop().create_task(self.answer(http, player, int(index.group(1)), CHOICE_RE.findall(html)))
+
     def on_state(self, http: Any, player: Player, state: dict[str, Any]) -> None:
-        if state["state"] == "ended":
+        if state["state"] == "ended" or self.screens == "stream":
             return
         index = state["index"]
         if state["state"] == "question" and index not in player.seen:
             player.seen[index] = time.monotonic()
             asyncio.get_running_loop().create_task(self.answer(http, player, index))
-        elif state["state"] == "reveal" and index not in player.revealed and self.screens:
+        elif state["state"] == "reveal" and index not in player.revealed and self.screens == "all":
             player.revealed.add(index)  # the phone shows the reveal: it fetches its screen too
             asyncio.get_running_loop().create_task(self.screen(http, player))
 
@@ -325,17 +338,20 @@ class Game:
             await asyncio.sleep(0.5)
         return ""
 
-    async def answer(self, http: Any, player: Player, index: int) -> None:
+    async def answer(self, http: Any, player: Player, index: int, choices: list[str] | None = None) -> None:
         import aiohttp
 
         headers = {"Cookie": player.cookie_header()}
-        if self.screens:
+        if choices is not None:  # the screen came on the stream
+            pass
+        elif self.screens == "all":
             choices = CHOICE_RE.findall(await self.screen(http, player))
+            player.screen[index] = time.monotonic()
         else:  # one phone fetches the question's screen, the others use its options
             if index not in self.options:
                 self.options[index] = asyncio.ensure_future(self.screen(http, player))
             choices = CHOICE_RE.findall(await self.options[index])
-        player.screen[index] = time.monotonic()
+            player.screen[index] = time.monotonic()
         if not choices:
             self.tally.statuses["screen without a question"] += 1
             return
@@ -510,7 +526,7 @@ def summarize(game: Game, run: dict[str, Any], bus: str, kill: bool) -> list[dic
     ack_p50, ack_p99 = percentile(tally.acks, 50), percentile(tally.acks, 99)
     base_p50, base_p99 = percentile(tally.baseline, 50), percentile(tally.baseline, 99)
     common = {"bus": bus, "players": n, "questions": game.questions, "workers": WORKERS,
-              "screens": "all" if game.screens else "one",
+              "screens": game.screens,
               "worker_class": "gevent", "loadavg_1min_before": run["loadavg"]}
     name = "live_game_kill" if kill else "live_game"
     lines = [
@@ -557,7 +573,7 @@ def bench_bus(bus: str, db_url: str, host_id: int, args: argparse.Namespace, red
         cookie = forge_sessions([host_id])[host_id]
         game = Game(server.url, cookie, args.players, args.questions, args.seconds, args.answer_spread,
                     random.Random(args.seed), db_url)
-        game.screens = args.screens == "all"
+        game.screens = args.screens
         run = asyncio.run(play(game, server, kill, args.kill_at))
     finally:
         server.stop()
@@ -583,10 +599,10 @@ def main() -> None:
                                          f"default: {PG_DATABASE}, made and dropped")
     parser.add_argument("--redis-url", help="an existing Redis (default: a private redis-server on a free port)")
     parser.add_argument("--seed", type=int, default=12)
-    parser.add_argument("--screens", choices=("all", "one"), default="all",
-                        help="all: every phone fetches its screen at each question and reveal, as htmx does; one: "
-                             "one phone per question does (the others reuse its options): the event stream and "
-                             "the answers alone")
+    parser.add_argument("--screens", choices=("stream", "all", "one"), default="stream",
+                        help="stream: each phone's screen comes on its event stream, as static/game.js takes it; "
+                             "all: every phone also fetches its screen at each question and reveal (the client "
+                             "before December 2026); one: one phone per question fetches it")
     args = parser.parse_args()
     buses = [b.strip() for b in args.bus.split(",") if b.strip()]
     if not set(buses) <= {"polling", "redis"}:

@@ -43,7 +43,16 @@ class Config:
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
+        if not self.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
+            # Per app process. A request holds a connection only while it reads or writes (event
+            # streams give theirs back between reads), so a gevent worker serving 1,000 phones
+            # needs a few dozen; one that waits longer than the timeout gets an error page, not
+            # a hung phone. Keep workers × (size + overflow) below PostgreSQL's max_connections.
+            self.SQLALCHEMY_ENGINE_OPTIONS.update(
+                pool_size=int(env.get("QUIZ_DB_POOL_SIZE", "10")),
+                max_overflow=int(env.get("QUIZ_DB_POOL_OVERFLOW", "10")),
+                pool_timeout=float(env.get("QUIZ_DB_POOL_TIMEOUT", "10")))
         # The largest request body accepted (bytes); a larger one gets a 413 page.
         self.MAX_CONTENT_LENGTH = int(env.get("QUIZ_MAX_CONTENT_LENGTH", str(256 * 1024)))
         self.WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session

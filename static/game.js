@@ -1,5 +1,7 @@
-// Live game screens (host and players): follow the game's event stream (htmx sse extension),
-// fetch the screen again when the game's version changes, and count the seconds down.
+// Live game screens (host and players): follow the game's event stream (htmx sse extension)
+// and count the seconds down. A player's stream brings their screen itself (`screen` events,
+// swapped by the extension); the host's screen is fetched again when the game's version changes,
+// and so is a player's when the stream cannot bring it (removed, or polling).
 // Without EventSource, or while the stream is down, poll the state every 2 s. Without
 // JavaScript the pages refresh themselves (a <noscript> refresh) and have a Refresh link.
 (function () {
@@ -8,6 +10,7 @@
   if (!live) return;
   var pollTimer = null;
   var loading = false;
+  var streaming = false; // the event stream is open: it brings the changes
 
   function screen() { return document.querySelector(live.dataset.screen); }
 
@@ -48,8 +51,9 @@
   }
   function startPolling() { if (!pollTimer) pollTimer = window.setInterval(poll, 2000); }
   function stopPolling() { if (pollTimer) { window.clearInterval(pollTimer); pollTimer = null; } }
-  live.addEventListener("htmx:sseError", startPolling);
-  live.addEventListener("htmx:sseOpen", function () { stopPolling(); poll(); });
+  live.addEventListener("htmx:sseError", function () { streaming = false; startPolling(); });
+  // (no poll on open: the stream sends the whole state as soon as it connects)
+  live.addEventListener("htmx:sseOpen", function () { streaming = true; stopPolling(); });
   if (!window.EventSource || !window.htmx) startPolling();
 
   // An answer refused (409 too late, 422 unreadable) comes back with the screen and its message: show it.
@@ -91,7 +95,8 @@
       if (out) out.textContent = String(left);
       if (left === 0) {
         window.clearInterval(tick); tick = null;
-        window.setTimeout(refresh, 700); // the server closes the question after its grace
+        // the server closes the question after its grace; the stream brings the reveal, else fetch it
+        if (!streaming) window.setTimeout(refresh, 700);
       }
     }
     show();

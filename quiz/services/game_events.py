@@ -39,7 +39,7 @@ class Subscription(Protocol):
 class Bus(Protocol):
     def publish(self, game_id: int, event: dict[str, Any]) -> None: ...
 
-    def subscribe(self, game_id: int) -> Subscription: ...
+    def subscribe(self, game_id: int, lobby: bool = True) -> Subscription: ...
 
 
 class _PollSubscription:
@@ -59,13 +59,13 @@ class PollingBus:
     def publish(self, game_id: int, event: dict[str, Any]) -> None:
         pass  # the committed row is the message
 
-    def subscribe(self, game_id: int) -> Subscription:
+    def subscribe(self, game_id: int, lobby: bool = True) -> Subscription:
         return _PollSubscription()
 
 
 class _RedisSubscription:
-    def __init__(self, bus: "RedisBus", game_id: int) -> None:
-        self.bus, self.game_id = bus, game_id
+    def __init__(self, bus: "RedisBus", game_id: int, lobby: bool) -> None:
+        self.bus, self.game_id, self.lobby = bus, game_id, lobby
         self.queue: queue.Queue[dict[str, Any]] = queue.Queue(maxsize=100)
 
     def get(self, timeout: float) -> dict[str, Any] | None:
@@ -99,8 +99,10 @@ class RedisBus:
     def publish(self, game_id: int, event: dict[str, Any]) -> None:
         self.client.publish(self.channel(game_id), json.dumps(event))
 
-    def subscribe(self, game_id: int) -> Subscription:
-        subscription = _RedisSubscription(self, game_id)
+    def subscribe(self, game_id: int, lobby: bool = True) -> Subscription:
+        """A stream's subscription; without `lobby` it is not woken as players join (a phone
+        has no use for that: 1,000 joins would wake 1,000 phones 1,000 times)."""
+        subscription = _RedisSubscription(self, game_id, lobby)
         with self._lock:
             self._subscribers.setdefault(game_id, set()).add(subscription)
             if self._listener is None or not self._listener.is_alive():
@@ -139,6 +141,8 @@ class RedisBus:
             return
         with self._lock:
             targets = list(self._subscribers.get(game_id, ()))
+        if event.get("event") == "players":
+            targets = [t for t in targets if t.lobby]
         for subscription in targets:
             try:
                 subscription.queue.put_nowait(event)

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from ..domain import game as rules
@@ -17,9 +18,12 @@ from ..domain.question_types import QUESTION_TYPES, Form, Unreadable, grade
 from ..domain.spreadsheet import to_csv
 from ..extensions import db
 from ..models import Assignment, Attempt, Game, GameAnswer, GamePlayer, Question, User
-from . import games, quizzes, studying
+from . import game_cache, games, quizzes, studying
 from .classes import enrollment_of
 from .games import GameError
+
+
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class LateAnswer(GameError):
@@ -41,6 +45,16 @@ def token_hash(token: str) -> str:
 def live_game_by_pin(pin: str) -> Game | None:
     """The running (not ended) game with this PIN."""
     return db.session.scalar(select(Game).where(Game.pin == rules.normalize_pin(pin), Game.state != "ended"))
+
+
+def seat(game_id: int, token: str | None) -> tuple[Game, GamePlayer] | None:
+    """The game and the player whose cookie holds this token, in one read (an answer's first
+    statement), or None."""
+    if not token:
+        return None
+    row = db.session.execute(select(Game, GamePlayer).join(GamePlayer, GamePlayer.game_id == Game.id).where(
+        GamePlayer.token_hash == token_hash(token), Game.id == game_id)).first()
+    return (row[0], row[1]) if row is not None else None
 
 
 def player_for(game: Game, token: str | None) -> GamePlayer | None:
@@ -80,8 +94,9 @@ def join(pin: str, nickname: str, user: User | None, now: datetime) -> tuple[Gam
         raise GameError("No game is running with this PIN: check the number on the screen.")
     if game.require_account and (user is None or user.is_guest):
         raise GameError("This game needs an account: log in (or register), then join again.")
-    taken = set(db.session.scalars(select(GamePlayer.nickname_key).where(GamePlayer.game_id == game.id)))
-    shown = rules.clean_nickname(nickname, taken=taken, blocked=game.blocked_names)
+    # a name already taken in this game is refused by the unique (game, nickname key) row below:
+    # joining reads no other player, so the 1,000th join costs what the first did
+    shown = rules.clean_nickname(nickname, blocked=game.blocked_names)
     token = secrets.token_urlsafe(24)
     player = GamePlayer(game_id=game.id, nickname=shown, nickname_key=rules.nickname_key(shown),
                         token_hash=token_hash(token), user_id=user.id if user else None, joined_at=now)
@@ -95,6 +110,12 @@ def join(pin: str, nickname: str, user: User | None, now: datetime) -> tuple[Gam
         raise rules.NicknameError(f"Someone in this game is already called “{shown}”: choose another nickname.")
     games.bump_players(game, now)
     return player, token
+
+
+def answered(player_id: int, index: int) -> bool:
+    """Whether the player has answered question `index` (one read)."""
+    return db.session.scalar(select(GameAnswer.id).where(GameAnswer.player_id == player_id,
+                                                         GameAnswer.question_index == index)) is not None
 
 
 def answer_of(player: GamePlayer, index: int) -> GameAnswer | None:
@@ -114,60 +135,68 @@ class Stored:
 def submit(game: Game, player: GamePlayer, index: int, form: Form, now: datetime) -> Stored:
     """Grade and store the player's answer to the question at `index`, before anything is
     acknowledged. A repeat returns the first answer; LateAnswer after the deadline (the
-    server's clock) or for another question; AnswerUnreadable when the form cannot be read."""
-    existing = answer_of(player, index)
-    if existing is not None:
-        return Stored(existing, False)
+    server's clock) or for another question; AnswerUnreadable when the form cannot be read.
+
+    With `game` and `player` read (game_players.seat), a first answer is three statements —
+    the insert (a repeat stops there: the unique (player, question) row), the player's points,
+    the commit — and one read after it: has everyone answered? The question comes from
+    game_cache.question_at, read once per process."""
     if player.removed_at is not None:
         raise GameError("The host removed you from this game.")
     games.tick(game, now)
     if game.state != "question" or index != game.question_index or game.question_deadline_at is None:
+        existing = answer_of(player, index)  # a repeat after the close is still the first answer
+        if existing is not None:
+            return Stored(existing, False)
         message = ("The game is paused: answer when it resumes." if game.state == "paused" and index == game.question_index
                    else "Too late: this question is closed, so your answer was not counted.")
         raise LateAnswer(message)
     if not rules.accepts_answer(now, game.question_deadline_at):
         raise LateAnswer("Too late: time was up when your answer arrived, so it was not counted.")
-    question = games.current_question(game)
+    question = game_cache.question_at(game, index)
     assert question is not None
     try:
-        response = QUESTION_TYPES[question.type].read_response(form, games.shown(game, question))
+        response = QUESTION_TYPES[question.type].read_response(form, question.shown)
     except Unreadable as problem:
         raise AnswerUnreadable(problem.message, problem.field) from problem
     result = grade(question.type, question.data, response)
     elapsed = rules.elapsed_seconds(now, game.question_deadline_at, game.seconds_per_question)
     earned = rules.award(game.scoring, result.score, elapsed, game.seconds_per_question, player.streak)
-    answer = GameAnswer(game_id=game.id, player_id=player.id, question_index=index, question_id=question.id,
-                        response=response, grade=result.score, points=earned.points, bonus=earned.bonus,
-                        elapsed_ms=int(elapsed * 1000), answered_at=now)
-    try:
-        db.session.add(answer)
-        db.session.flush()  # the unique (player, question) row: a double tap stops here
-        db.session.execute(GamePlayer.__table__.update().where(GamePlayer.id == player.id).values(
-            score=GamePlayer.score + earned.points, streak=earned.streak))
-        db.session.commit()
-    except IntegrityError:
+    values = dict(game_id=game.id, player_id=player.id, question_index=index, question_id=question.id,
+                  response=response, grade=result.score, points=earned.points, bonus=earned.bonus,
+                  elapsed_ms=int(elapsed * 1000), answered_at=now)
+    insert = _INSERTS[db.session.get_bind().dialect.name](GameAnswer).values(**values)
+    answer_id = db.session.scalar(insert.on_conflict_do_nothing(
+        index_elements=[GameAnswer.player_id, GameAnswer.question_index]).returning(GameAnswer.id))
+    if answer_id is None:  # a double tap: the first one is in
         db.session.rollback()
         first = answer_of(player, index)
         assert first is not None
         return Stored(first, False)
-    _study(player, index, question.id, response, result.correct, now)
-    if games.answer_count(game, index) >= games.player_count(game):
-        games.close_question(game, now)  # everyone has answered: no need to wait
+    db.session.execute(update(GamePlayer).where(GamePlayer.id == player.id).values(
+        score=GamePlayer.score + earned.points, streak=earned.streak).execution_options(synchronize_session=False))
+    game_id, user_id, attempt_id = game.id, player.user_id, player.attempt_id  # (the commit expires them)
+    db.session.commit()
+    answer = GameAnswer(id=answer_id, **values)  # what was stored (not added to the session)
+    _study(user_id, attempt_id, index, question.id, response, result.correct, now)
+    if games.everyone_answered(game_id, index):
+        games.close_question(game, now)  # no need to wait for the deadline
     return Stored(answer, True)
 
 
-def _study(player: GamePlayer, index: int, question_id: str, response: Any, correct: bool, now: datetime) -> None:
+def _study(user_id: int | None, attempt_id: int | None, index: int, question_id: str, response: Any, correct: bool,
+           now: datetime) -> None:
     """A signed-in player's answer also reviews their flashcard, and for a class assignment
     goes to its attempt (the gradebook). After the game's own commit: it never delays or
     loses the acknowledged answer."""
-    if player.user_id is None:
+    if user_id is None:
         return
-    attempt = db.session.get(Attempt, player.attempt_id) if player.attempt_id else None
+    attempt = db.session.get(Attempt, attempt_id) if attempt_id else None
     try:
         if attempt is not None and attempt.finished_at is None:
             quizzes.submit_answer(attempt, index, response, now)  # reviews the card too
         else:
-            studying.record_quiz_answer(player.user_id, question_id, correct, now)
+            studying.record_quiz_answer(user_id, question_id, correct, now)
             db.session.commit()
     except (quizzes.QuizError, IntegrityError):
         db.session.rollback()

@@ -12,11 +12,8 @@ import json
 import time
 from typing import Any, Callable, Iterator
 
-from sqlalchemy import select
-
 from ..extensions import db
-from ..models import Game, GamePlayer
-from . import game_events, games
+from . import game_events, game_frames
 
 HEARTBEAT_SECONDS = 15.0
 RETRY_MS = 2000
@@ -28,54 +25,54 @@ def format_event(name: str, data: dict[str, Any], event_id: int | None = None) -
     return head + f"data: {json.dumps(data, separators=(',', ':'))}\n\n"
 
 
-def _fresh(game_id: int) -> Game | None:
-    return db.session.scalar(select(Game).where(Game.id == game_id).execution_options(populate_existing=True))
+def format_html(name: str, html: str) -> str:
+    """An SSE event carrying HTML (one `data:` line per line of it)."""
+    lines = "".join(f"data: {line}\n" for line in html.replace("\r", "").split("\n") if line.strip())
+    return f"event: {name}\n{lines}\n"
 
 
-def _removed(player_id: int | None) -> bool:
-    if player_id is None:
-        return False
-    removed_at = db.session.scalar(select(GamePlayer.removed_at).where(GamePlayer.id == player_id))
-    return removed_at is not None
+# A player's screen from a frame: (frame, whether their answer to the frame's question must be
+# looked up) → HTML. Given by the web layer (templates are its business).
+Render = Callable[[game_frames.Frame, bool], str]
 
 
-def events(game_id: int, player_id: int | None, clock: Callable[[], Any], max_seconds: float) -> Iterator[str]:
+def events(game_id: int, player_id: int | None, clock: Callable[[], Any], max_seconds: float,
+           render: Render | None = None) -> Iterator[str]:
     """The stream for one screen (a player's when `player_id` is given) for up to `max_seconds`;
-    the browser then reconnects and gets the full state again."""
-    subscription = game_events.bus().subscribe(game_id)
+    the browser then reconnects and gets the full state again.
+
+    Every screen gets a `state` event (JSON) at each change; the host's also gets `players`
+    events as the lobby fills; a player's also gets `screen` events: the HTML of their screen,
+    rendered from the process's frame of the game (game_frames), so that no phone has to fetch
+    its screen when the game moves on."""
+    subscription = game_events.bus().subscribe(game_id, lobby=player_id is None)
     started = last_sent = time.monotonic()
-    # a phone has no use for lobby changes: only the host's stream sends them
-    seen: dict[str, int] = {"state": -1, "players": -1 if player_id is None else 2**62}
-    deadline_in: float | None = None  # seconds to the current question's deadline, when one runs
-    last_row = (-1, -1)  # the (version, players_version) last read
+    sent_version = sent_players = -1
+    sent_index: int | None = None  # the question index of the last screen sent
+    wanted = (-1, -1)  # the (version, players_version) a message told of
     try:
         yield f"retry: {RETRY_MS}\n\n"
-        message: dict[str, Any] | None = None
         while time.monotonic() - started < max_seconds:
-            if message is None:  # read the row: the truth, and the deadline
-                now = clock()
-                game = _fresh(game_id)
-                if game is None:
-                    return
-                games.tick(game, now)
-                if (game.version, game.players_version) == last_row:
-                    db.session.rollback()  # nothing new: one primary-key read was all this poll cost
-                    state, chunks = {}, []
-                else:
-                    last_row = (game.version, game.players_version)
-                    state = games.snapshot(game, now)
-                    removed = _removed(player_id)
-                    db.session.rollback()  # end the read: the next one sees new commits, the connection goes back
-                    if removed:
-                        yield format_event("state", {**state, "state": "removed"}, state["version"])
-                        return
-                    chunks = (_changes({"event": "players", **state}, seen)
-                              + _changes({"event": "state", **state}, seen))
-            else:
-                chunks = _changes(message, seen)
-                state = message
-            if state.get("event", "state") == "state" and "ms_left" in state:
-                deadline_in = state["ms_left"] / 1000 if state["state"] == "question" else None
+            frame = game_frames.latest(game_id, clock(), wanted)
+            if frame is None:
+                return
+            if player_id is not None and player_id in frame.removed:
+                yield _removed(frame, clock())
+                return
+            chunks: list[str] = []
+            state = frame.snapshot(clock())
+            if player_id is None and frame.players_version > sent_players:
+                sent_players = frame.players_version
+                chunks.append(format_event("players", {"game": game_id, "players": state["players"],
+                                                       "players_version": frame.players_version}))
+            if frame.version > sent_version:
+                sent_version = frame.version
+                if render is not None:
+                    index = frame.game.question_index
+                    recheck = frame.frozen == "question" and (sent_index is None or sent_index == index)
+                    chunks.append(format_html("screen", render(frame, recheck)))
+                    sent_index = index
+                chunks.append(format_event("state", state, frame.version))
             if chunks:
                 yield "".join(chunks)
                 last_sent = time.monotonic()
@@ -83,26 +80,18 @@ def events(game_id: int, player_id: int | None, clock: Callable[[], Any], max_se
                 yield ": keep-alive\n\n"
                 last_sent = time.monotonic()
             timeout = HEARTBEAT_SECONDS - (time.monotonic() - last_sent)
-            if deadline_in is not None:
-                timeout = min(timeout, deadline_in + 0.6)  # wake up just after the deadline's grace
-            waited = time.monotonic()
+            if frame.game.state == "question":  # wake up just after the deadline's grace, to close it
+                timeout = min(timeout, state["ms_left"] / 1000 + 0.6)
             message = subscription.get(max(timeout, 0.05))
-            if deadline_in is not None:
-                deadline_in -= time.monotonic() - waited
+            if message is not None and message.get("event") == "removed" and message.get("player") == player_id:
+                yield _removed(frame, clock())
+                return
+            wanted = (int(message.get("version", -1)), int(message.get("players_version", -1))) if message else (-1, -1)
     finally:
         subscription.close()
         db.session.remove()
 
 
-def _changes(message: dict[str, Any], seen: dict[str, int]) -> list[str]:
-    """The event to send for a message newer than what this stream has sent ([] otherwise)."""
-    kind = message.get("event")
-    data = {k: v for k, v in message.items() if k != "event"}
-    if kind == "state" and message["version"] > seen["state"]:
-        seen["state"] = message["version"]
-        return [format_event("state", data, message["version"])]
-    if kind == "players" and message["players_version"] > seen["players"]:
-        seen["players"] = message["players_version"]
-        return [format_event("players", {"game": data["game"], "players": data["players"],
-                                         "players_version": data["players_version"]})]
-    return []
+def _removed(frame: game_frames.Frame, now: Any) -> str:
+    state = frame.snapshot(now)
+    return format_event("state", {**state, "state": "removed"}, state["version"])

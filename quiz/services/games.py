@@ -298,6 +298,7 @@ def remove_player(game: Game, player_id: int, block: bool, now: datetime) -> Gam
     if block and player.nickname_key not in game.blocked_names:
         game.blocked_names = [*game.blocked_names, player.nickname_key]
     bump_players(game, now)
+    game_events.publish(game.id, {"event": "removed", "game": game.id, "player": player_id})
     return player
 
 
@@ -327,6 +328,15 @@ def shown(game: Game, question: Question) -> Shown:
     """What the game shows for a question: the same shuffled options on every screen."""
     rng = random.Random(f"{game.seed}:{question.id}")
     return QUESTION_TYPES[question.type].shown(question.prompt, question.data, rng)
+
+
+def everyone_answered(game_id: int, index: int) -> bool:
+    """Whether every player still in the game has answered question `index` (one read)."""
+    answers = select(db.func.count()).select_from(GameAnswer).where(
+        GameAnswer.game_id == game_id, GameAnswer.question_index == index).scalar_subquery()
+    players = select(db.func.count()).select_from(GamePlayer).where(
+        GamePlayer.game_id == game_id, GamePlayer.removed_at.is_(None)).scalar_subquery()
+    return bool(db.session.scalar(select(answers >= players)))
 
 
 def answer_count(game: Game, index: int) -> int:

@@ -247,8 +247,9 @@ def test_a_players_stream_skips_lobby_changes_and_ends_when_removed(app: Flask, 
     player, screen = _join(app, pin, "Awa")
     stream = player.get(f"{screen}/events", buffered=False)
     chunks = iter(stream.response)
-    assert _next_events(chunks, 1)[0].startswith("event: state")
-
+    first = _next_events(chunks, 2)  # the phone's screen itself, then the state
+    assert first[0].startswith("event: screen") and "You're in! Waiting for the host" in first[0]
+    assert first[1].startswith("event: state")
 
     def host_removes_awa() -> None:  # in its own thread, as another server thread would serve it
         _join(app, pin, "Bintou")  # a lobby change: not for phones

@@ -7,8 +7,9 @@ bp = Blueprint("game", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from ...services import game_events
+    from ...services import game_cache, game_events
     from . import host_routes, play_routes  # noqa: F401
 
     game_events.init_app(app)
+    game_cache.init_app(app)
     app.register_blueprint(bp)

@@ -11,7 +11,7 @@ from ...services import game_players, games
 from ..auth.learner import current_learner
 from . import bp
 from .forms import JoinForm
-from .screens import event_stream, is_htmx, player_context, state_json
+from .screens import answered_context, event_stream, is_htmx, player_context, seen_by, state_json
 
 COOKIE_SECONDS = 12 * 3600
 
@@ -74,13 +74,14 @@ def play(game_id: int) -> str | Response:
 
 @bp.route("/play/<int:game_id>/answer", methods=["POST"])
 def answer(game_id: int) -> str | tuple[str, int] | Response | tuple[dict[str, object], int]:
-    game = _game(game_id)
-    player = _player(game)
-    if player is None:
-        return _to_join(game)
+    seated = game_players.seat(game_id, request.cookies.get(f"game-{game_id}"))
+    if seated is None:
+        return _to_join(_game(game_id))
+    game, player = seated
     index = request.form.get("index", "")
     wants_json = request.accept_mimetypes.best == "application/json"
     sent = request.form.to_dict(flat=False)
+    seen = seen_by(game, player)
     try:
         stored = game_players.submit(game, player, int(index) if index.isdigit() else -1, sent, utcnow())
     except game_players.AnswerUnreadable as problem:
@@ -92,7 +93,7 @@ def answer(game_id: int) -> str | tuple[str, int] | Response | tuple[dict[str, o
         if wants_json:
             return {"stored": True, "first": stored.first, "message": message}, 200
         if is_htmx():
-            return render_template("game/_player_screen.html", **player_context(game, player))
+            return render_template("game/_player_screen.html", **answered_context(seen))
         flash(message, "success")
         return redirect(url_for("game.play", game_id=game.id), 303)
     if wants_json:
@@ -107,7 +108,7 @@ def play_events(game_id: int) -> Response:
     player = _player(game)
     if player is None:
         abort(403)
-    return event_stream(game, player.id)
+    return event_stream(game, player)
 
 
 @bp.route("/play/<int:game_id>/state")

@@ -2,14 +2,15 @@
 stream and state responses both use."""
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, Callable
 
-from flask import Response, current_app, request, stream_with_context
+from flask import Response, abort, current_app, render_template, request, stream_with_context
 
 from ...domain.question_types import QUESTION_TYPES
 from ...models import Game, GamePlayer
 from ...models.types import utcnow
-from ...services import game_players, game_stream, games
+from ...services import game_cache, game_frames, game_players, game_stream, games
 from ..auth.forms import ActionForm
 
 
@@ -37,20 +38,91 @@ def host_context(game: Game) -> dict[str, Any]:
     return context
 
 
+@dataclass(frozen=True)
+class PlayerView:
+    """The player as their screen shows them (points as of the frame: no hint before the reveal)."""
+
+    id: int
+    nickname: str
+    score: int
+    removed_at: Any
+
+
+def player_frame(game: Game) -> game_frames.Frame:
+    """The process's frame of the game, at least as new as the row the request has read."""
+    frame = game_frames.latest(game.id, utcnow(), (game.version, game.players_version))
+    if frame is None:
+        abort(404)
+    return frame
+
+
+def frame_context(frame: game_frames.Frame, player: PlayerView, mine: Any = None, error: str | None = None,
+                  sent: dict[str, list[str]] | None = None, field: str | None = None) -> dict[str, Any]:
+    """What a player's screen shows, from the frame alone (and their answer to the question, when
+    it is asked: `mine`)."""
+    game = frame.game
+    index = game.question_index
+    if frame.frozen in ("reveal", "ended"):
+        mine = frame.answer_of(player.id, index)
+    standing = frame.ranks.get(player.id)
+    if standing is not None:
+        player = replace(player, score=standing.score)
+    lines = []
+    if game.state == "ended":
+        for i in range(max(index, -1) + 1):
+            question = game_cache.question_at(game, i)
+            if question is not None:
+                lines.append(game_players.AnswerLine(i + 1, question, frame.answer_of(player.id, i),  # type: ignore[arg-type]
+                                                     i in game.skipped))
+    return {"game": game, "snapshot": frame.snapshot(utcnow()), "frozen": frame.frozen, "question": frame.question,
+            "shown": frame.question.shown if frame.question is not None else None, "reveal": frame.reveal,
+            "types": QUESTION_TYPES, "action_form": ActionForm(), "item_position": max(index, 0),
+            "player": player, "mine": mine, "rank": standing, "error": error, "sent": sent or {},
+            "error_field": field, "my_answers": lines, "standings": frame.standings[:3]}
+
+
 def player_context(game: Game, player: GamePlayer, error: str | None = None,
                    sent: dict[str, list[str]] | None = None, field: str | None = None) -> dict[str, Any]:
-    context = _common(game)
-    mine = game_players.answer_of(player, game.question_index) if game.question_index >= 0 else None
-    context.update(player=player, mine=mine, rank=games.rank_of(game, player), error=error,
-                   sent=sent or {}, error_field=field,
-                   my_answers=game_players.results_of(game, player) if game.state == "ended" else [],
-                   standings=games.leaders(game, 3) if game.state == "ended" else [])
-    return context
+    """A player's screen as a request shows it (their page, a refused answer)."""
+    frame = player_frame(game)
+    view = PlayerView(player.id, player.nickname, 0, player.removed_at)
+    index = frame.game.question_index
+    mine = game_players.answer_of(player, index) if frame.frozen == "question" else None
+    return frame_context(frame, view, mine, error, sent, field)
 
 
-def event_stream(game: Game, player_id: int | None) -> Response:
-    """The game's Server-Sent Events for one screen (docs/live-game.md)."""
-    body = game_stream.events(game.id, player_id, utcnow, current_app.config["GAME_STREAM_SECONDS"])
+def seen_by(game: Game, player: GamePlayer) -> tuple[int, tuple[int, int], PlayerView]:
+    """What answered_context needs, taken before the answer's commit expires the rows."""
+    return game.id, (game.version, game.players_version), PlayerView(player.id, player.nickname, 0, player.removed_at)
+
+
+def answered_context(seen: tuple[int, tuple[int, int], PlayerView]) -> dict[str, Any]:
+    """The screen right after an answer was stored, from the frame (no further read)."""
+    game_id, at_least, view = seen
+    frame = game_frames.latest(game_id, utcnow(), at_least)
+    if frame is None:
+        abort(404)
+    return frame_context(frame, view, mine=True)
+
+
+def stream_renderer(player: GamePlayer) -> Callable[[game_frames.Frame, bool], str]:
+    """How a player's event stream renders their screen from a frame (game_stream.Render)."""
+    view = PlayerView(player.id, player.nickname, 0, player.removed_at)
+
+    def render(frame: game_frames.Frame, recheck: bool) -> str:
+        mine = None
+        if recheck:  # their first screen of this question on this stream: did they answer already?
+            mine = game_players.answered(view.id, frame.game.question_index)
+        return render_template("game/_player_screen.html", **frame_context(frame, view, mine))
+
+    return render
+
+
+def event_stream(game: Game, player: GamePlayer | None) -> Response:
+    """The game's Server-Sent Events for one screen, the host's or a player's (docs/live-game.md)."""
+    body = game_stream.events(game.id, player.id if player is not None else None, utcnow,
+                              current_app.config["GAME_STREAM_SECONDS"],
+                              stream_renderer(player) if player is not None else None)
     response = Response(stream_with_context(body), mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Accel-Buffering"] = "no"  # nginx: pass events on at once
