@@ -80,7 +80,7 @@
           onState(data);
         })
         .catch(function () {});
-    }, 1500);
+    }, 1000);
   }
 
   var tick = null;

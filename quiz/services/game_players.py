@@ -137,10 +137,9 @@ def submit(game: Game, player: GamePlayer, index: int, form: Form, now: datetime
     acknowledged. A repeat returns the first answer; LateAnswer after the deadline (the
     server's clock) or for another question; AnswerUnreadable when the form cannot be read.
 
-    With `game` and `player` read (game_players.seat), a first answer is three statements —
+    With `game` and `player` read (game_players.seat), a first answer is three statements:
     the insert (a repeat stops there: the unique (player, question) row), the player's points,
-    the commit — and one read after it: has everyone answered? The question comes from
-    game_cache.question_at, read once per process."""
+    the commit. The question comes from game_cache.question_at, read once per process."""
     if player.removed_at is not None:
         raise GameError("The host removed you from this game.")
     games.tick(game, now)
@@ -175,12 +174,11 @@ def submit(game: Game, player: GamePlayer, index: int, form: Form, now: datetime
         return Stored(first, False)
     db.session.execute(update(GamePlayer).where(GamePlayer.id == player.id).values(
         score=GamePlayer.score + earned.points, streak=earned.streak).execution_options(synchronize_session=False))
-    game_id, user_id, attempt_id = game.id, player.user_id, player.attempt_id  # (the commit expires them)
+    user_id, attempt_id = player.user_id, player.attempt_id  # (the commit expires them)
     db.session.commit()
     answer = GameAnswer(id=answer_id, **values)  # what was stored (not added to the session)
     _study(user_id, attempt_id, index, question.id, response, result.correct, now)
-    if games.everyone_answered(game_id, index):
-        games.close_question(game, now)  # no need to wait for the deadline
+    # (when everyone has answered, the host's screen closes the question: games.answered_so_far)
     return Stored(answer, True)
 
 

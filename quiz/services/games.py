@@ -330,13 +330,14 @@ def shown(game: Game, question: Question) -> Shown:
     return QUESTION_TYPES[question.type].shown(question.prompt, question.data, rng)
 
 
-def everyone_answered(game_id: int, index: int) -> bool:
-    """Whether every player still in the game has answered question `index` (one read)."""
-    answers = select(db.func.count()).select_from(GameAnswer).where(
-        GameAnswer.game_id == game_id, GameAnswer.question_index == index).scalar_subquery()
-    players = select(db.func.count()).select_from(GamePlayer).where(
-        GamePlayer.game_id == game_id, GamePlayer.removed_at.is_(None)).scalar_subquery()
-    return bool(db.session.scalar(select(answers >= players)))
+def answered_so_far(game: Game, now: datetime) -> int:
+    """How many have answered the current question, for the host's screen (it asks every second);
+    when every player still in has, the question closes (no need to wait for the deadline).
+    Answers themselves never count the others: that would be 1,000 counts per question."""
+    answered = answer_count(game, game.question_index)
+    if game.state == "question" and answered >= player_count(game) > 0:
+        close_question(game, now)
+    return answered
 
 
 def answer_count(game: Game, index: int) -> int:

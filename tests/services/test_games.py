@@ -105,6 +105,9 @@ def test_a_whole_game_scores_speed_and_streaks_and_ends_on_the_podium(app: Flask
         assert first.first and first.answer.points == 1000
         game_players.submit(game, bintou, 0, _wrong_form(game), at(11))
         db.session.refresh(game)
+        assert game.state == "question"  # an answer never counts the others…
+        assert games.answered_so_far(game, at(11)) == 2  # …the host's screen does, every second:
+        db.session.refresh(game)
         assert game.state == "reveal"  # everyone answered: the question closed without waiting
         reveal = games.reveal(game)
         assert reveal is not None and reveal.answered == 2 and sum(b.count for b in reveal.bars) >= 2
@@ -276,6 +279,7 @@ def test_every_playable_type_is_asked_and_graded_but_no_flashcard(app: Flask, se
             moment = at(2 * index + 1)
             stored = game_players.submit(game, player, index, _right_form(game), moment)
             assert stored.answer.grade == 1.0, games.current_question(game).type
+            assert games.answered_so_far(game, moment) == 1
             assert game.state == "reveal"  # the only player answered
             games.control(game, "next", game.version, moment)
         assert game.state == "ended"

@@ -135,5 +135,6 @@ def state_json(game: Game, answers: bool = False) -> dict[str, Any]:
     games.tick(game, now)
     state = games.snapshot(game, now)
     if answers:
-        state["answered"] = games.answer_count(game, game.question_index)
+        state["answered"] = games.answered_so_far(game, now)
+        state.update(games.snapshot(game, now) if game.version != state["version"] else {})
     return state
