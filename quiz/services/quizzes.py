@@ -309,11 +309,12 @@ def history(user: User, limit: int = 50) -> list[Attempt]:
         select(Attempt).where(Attempt.user_id == user.id).order_by(Attempt.started_at.desc()).limit(limit)))
 
 
-def quiz_options() -> dict[str, list[str]]:
-    """Banks, tags and types that a quiz can be drawn from."""
-    active = (Question.retired_at.is_(None))
-    tags = sorted(set(db.session.scalars(select(QuestionTag.tag).join(Question).where(active))))
-    types = sorted(set(db.session.scalars(select(Question.type).where(active))))
+def quiz_options(viewer: User | None = None) -> dict[str, list[str]]:
+    """The tags and types of the questions a quiz can be drawn from: active questions of the
+    active banks the viewer may see. Without a viewer: what a visitor sees (as catalog.list_banks)."""
+    drawable = (Question.retired_at.is_(None), Bank.retired_at.is_(None), visible_banks(viewer))
+    tags = sorted(set(db.session.scalars(select(QuestionTag.tag).join(Question).join(Bank).where(*drawable))))
+    types = sorted(set(db.session.scalars(select(Question.type).join(Bank).where(*drawable))))
     return {"tags": tags, "types": types}
 
 

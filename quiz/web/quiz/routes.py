@@ -32,7 +32,7 @@ def _own_attempt(attempt_id: int) -> Attempt:
 
 def _quiz_form() -> QuizForm:
     form = QuizForm()
-    options = quizzes.quiz_options()
+    options = quizzes.quiz_options(viewer=current_learner())
     form.banks.choices = [SelectChoice(s.bank.id, s.bank.title) for s in catalog.list_banks(viewer=current_learner())]
     form.tags.choices = [SelectChoice(t, f"#{t}") for t in options["tags"]]
     form.types.choices = [SelectChoice(t, QUESTION_TYPES[t].label) for t in options["types"]]

@@ -105,7 +105,7 @@ def study() -> str:
     context = _context(deck, reveal=request.args.get("reveal") == "1")
     if _is_htmx():
         return render_template("study/_card.html", **context)
-    options = quizzes.quiz_options()
+    options = quizzes.quiz_options(viewer=current_learner())
     return render_template("study/study.html", banks=catalog.list_banks(viewer=current_learner()), tags=options["tags"], **context)
 
 
