@@ -24,6 +24,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from . import yaml_roundtrip as yamlrt
 from .bank_layout import Layout, dedent_item, indent_item, split
 from .banks import BANK_FIELDS, SOURCE_FIELDS
+from .citations import cited, rename_citations
 from .problem_places import PlacedProblems, place_problems
 from .question_types import QUESTION_TYPES
 from .yaml_roundtrip import EditError
@@ -342,9 +343,15 @@ def update_details(text: str, details: BankDetails) -> str:
 
 def update_sources(text: str, sources: list[tuple[str | None, SourceValues]]) -> str:
     """The text with its sources as listed: (the id the source had, None for a new one) and its
-    values. A source not listed is removed; a changed id is renamed in place."""
+    values. A source not listed is removed; a changed id is renamed in place, and the citations of
+    the renamed source (in the questions and the entries) follow it."""
+    renames: dict[str, str] = {}
+
     def edit(root: CommentedMap) -> None:
         old = root.get("sources") if isinstance(root.get("sources"), CommentedMap) else CommentedMap()
+        renames.update((was, yamlrt.clean_text(values.id)) for was, values in sources
+                       if was is not None and was in old and yamlrt.clean_text(values.id) not in ("", was))
+        rename_citations(root.get("entries"), renames)
         new = CommentedMap()
         for was, values in sources:
             entry = old.get(was) if was is not None and isinstance(old.get(was), CommentedMap) else CommentedMap()
@@ -359,10 +366,25 @@ def update_sources(text: str, sources: list[tuple[str | None, SourceValues]]) ->
             if key not in new:
                 del old[key]
         for position, (key, entry) in enumerate(new.items()):
-            if key in old and list(old).index(key) == position:
+            if key in old and list(old).index(key) == position and old[key] is entry:
                 continue
             old.pop(key, None)
             old.insert(position, key, entry)
         if "sources" not in root:
             yamlrt.put(root, "sources", old, BANK_FIELDS)
-    return _edit_top(text, edit)
+    text = _edit_top(text, edit)
+    return _rename_question_citations(text, renames) if renames else text
+
+
+def _rename_question_citations(text: str, renames: dict[str, str]) -> str:
+    """The text with the questions that cite a renamed source rewritten; the others keep their lines."""
+    questions = _question_maps(_bank_root(text))
+    layout = _layout(text)
+    if len(layout.bodies) != len(questions):  # not a list of blocks (`questions: [{…}]`): rewrite the text
+        root = yamlrt.load_round_trip(text)
+        rename_citations(root["questions"], renames)
+        return _checked(yamlrt.dump_round_trip(root), len(questions))
+    for position, item in enumerate(questions):
+        if cited(item.get("source"), renames):
+            layout.bodies[position] = _edit_body(layout, position, lambda q: rename_citations(q, renames))
+    return _checked(layout.text(), len(layout.bodies))

@@ -76,8 +76,16 @@ class Entry:
         return _date(self.record.get("date"))
 
     @property
-    def sort_name(self) -> str:
-        return self.name.casefold()
+    def index_name(self) -> str:
+        """What the entry is listed under, A–Z: a person's family name (the last word of the name),
+        anything else's whole name."""
+        words = self.name.split()
+        return words[-1] if self.kind == "person" and words else self.name
+
+    @property
+    def sort_name(self) -> tuple[str, str]:
+        """The A–Z order: by the name it is listed under, then by the whole name."""
+        return self.index_name.casefold(), self.name.casefold()
 
 
 def _date(text: Any) -> PartialDate | None:
@@ -95,7 +103,7 @@ class Reference:
     bank_titles: dict[str, str]
 
     def of_kind(self, kind: str) -> list[Entry]:
-        """The entries of one kind, A–Z by name (events: in date order)."""
+        """The entries of one kind, A–Z by name (people by family name; events: in date order)."""
         found = [e for e in self.entries.values() if e.kind == kind]
         if kind == "event":
             return sorted(found, key=lambda e: (e.date.first_day() if e.date else PartialDate(1).first_day(),
@@ -192,10 +200,10 @@ def timeline(reference: Reference, chosen: TimelineFilter) -> list[tuple[int, li
 
 
 def by_letter(entries: list[Entry]) -> list[tuple[str, list[Entry]]]:
-    """Entries (A–Z already) grouped under their first letter."""
+    """Entries (A–Z already) grouped under the first letter of the name they are listed under."""
     letters: dict[str, list[Entry]] = {}
     for entry in entries:
-        first = entry.name[:1].upper()
+        first = entry.index_name[:1].upper()
         letters.setdefault(first if first.isalpha() else "#", []).append(entry)
     return list(letters.items())
 

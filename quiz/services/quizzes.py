@@ -1,8 +1,7 @@
-"""Quizzes: start one, answer its questions once each, finish, review, retry."""
+"""Quizzes: start one, answer its questions once each, finish (the results: quiz_results.py)."""
 from __future__ import annotations
 
 import random
-from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..domain import assembly
-from ..domain.classroom import answers_visible as _answers_visible
 from ..domain.question_types import QUESTION_TYPES, Form, Grade, Shown, Unreadable, grade
 from ..extensions import db
 from ..models import Assignment, Attempt, AttemptAnswer, Bank, Classroom, Question, QuestionTag, User
@@ -268,49 +266,11 @@ def submit_answer(attempt: Attempt, position: int, response: Any, now: datetime,
     return answer, True
 
 
-@dataclass(frozen=True)
-class Summary:
-    """An attempt's outcome: graded questions right, partly right, wrong or unanswered of those
-    scored, and self-assessed flashcards apart (known or not)."""
-
-    right: int = 0
-    partial: int = 0
-    wrong: int = 0
-    unanswered: int = 0
-    knew: int = 0
-    unknown: int = 0
-
-    @property
-    def scored(self) -> int:
-        return self.right + self.partial + self.wrong + self.unanswered
-
-    @property
-    def self_assessed(self) -> int:
-        return self.knew + self.unknown
-
-
-def outcome(question: Question, answer: AttemptAnswer | None) -> str:
-    """How results file one question: right, partial, wrong or unanswered; a self-assessed
-    flashcard is knew or unknown (it is not scored)."""
-    if answer is None:
-        return "unanswered"
-    if QUESTION_TYPES[question.type].self_assessed:
-        return "knew" if answer.score >= 0.999 else "unknown"
-    return "right" if answer.score >= 0.999 else ("partial" if answer.score > 0 else "wrong")
-
-
 def _self_assessed_ids(attempt: Attempt) -> set[str]:
     """The attempt's questions that the learner grades themselves (flashcards)."""
     kinds = {name for name, qtype in QUESTION_TYPES.items() if qtype.self_assessed}
     return set(db.session.scalars(select(Question.id).where(
         Question.id.in_(attempt.question_ids), Question.type.in_(kinds))))
-
-
-def summary(attempt: Attempt, questions: list[Question] | None = None) -> Summary:
-    """How many questions of each outcome the attempt has (its `questions` when already loaded)."""
-    answers = answers_by_question(attempt)
-    counts = Counter(outcome(q, answers.get(q.id)) for q in (questions if questions is not None else questions_of(attempt)))
-    return Summary(**counts)
 
 
 def _finish(attempt: Attempt, now: datetime) -> None:
@@ -343,40 +303,18 @@ def finish_now(attempt: Attempt, now: datetime) -> None:
     finish(attempt, now)
 
 
-def missed_question_ids(attempt: Attempt) -> list[str]:
-    answered = answers_by_question(attempt)
-    return [qid for qid in attempt.question_ids if qid not in answered or answered[qid].score < 0.999]
-
-
-def retry_missed(attempt: Attempt, now: datetime, rng: random.Random) -> Attempt:
-    """A new attempt, same settings, with only the questions missed or left unanswered."""
-    if attempt.assignment_id is not None:
-        raise QuizError("This quiz is a class assignment: start another attempt from the class page.")
-    missed = missed_question_ids(attempt)
-    if not missed:
-        raise QuizError("You got every question right — nothing to retry.")
-    settings = attempt.settings
-    request = QuizRequest(bank_ids=[], tags=[], types=[], count=len(missed), mode=attempt.mode,
-                          time_limit_minutes=settings.get("time_limit_minutes"), question_ids=missed)
-    user = db.session.get(User, attempt.user_id)
-    assert user is not None
-    retry = start_quiz(user, request, now, rng)
-    retry.title = f"Retry: {attempt.title}"
-    db.session.commit()
-    return retry
-
-
 def history(user: User, limit: int = 50) -> list[Attempt]:
     """The learner's attempts, newest first."""
     return list(db.session.scalars(
         select(Attempt).where(Attempt.user_id == user.id).order_by(Attempt.started_at.desc()).limit(limit)))
 
 
-def quiz_options() -> dict[str, list[str]]:
-    """Banks, tags and types that a quiz can be drawn from."""
-    active = (Question.retired_at.is_(None))
-    tags = sorted(set(db.session.scalars(select(QuestionTag.tag).join(Question).where(active))))
-    types = sorted(set(db.session.scalars(select(Question.type).where(active))))
+def quiz_options(viewer: User | None = None) -> dict[str, list[str]]:
+    """The tags and types of the questions a quiz can be drawn from: active questions of the
+    active banks the viewer may see. Without a viewer: what a visitor sees (as catalog.list_banks)."""
+    drawable = (Question.retired_at.is_(None), Bank.retired_at.is_(None), visible_banks(viewer))
+    tags = sorted(set(db.session.scalars(select(QuestionTag.tag).join(Question).join(Bank).where(*drawable))))
+    types = sorted(set(db.session.scalars(select(Question.type).join(Bank).where(*drawable))))
     return {"tags": tags, "types": types}
 
 
@@ -392,11 +330,3 @@ def shuffled_without_giveaways(question_ids: list[str], rng: random.Random) -> l
     order in which none gives away a later one's answer (as a quiz is assembled), every question kept."""
     request = QuizRequest(bank_ids=[], tags=[], types=[], question_ids=list(question_ids))
     return assembly.order_all(_candidates(request, visible_only=False), rng)  # drawn under the teacher's view
-
-
-def answers_visible(attempt: Attempt, now: datetime) -> bool:
-    """Whether the learner may see the correct answers of this attempt now: always for
-    self-study; for a class assignment, as its teacher chose (at once, after due, never)."""
-    rule = attempt.settings.get("reveal", "immediately")
-    due = attempt.settings.get("due_at")
-    return _answers_visible(rule, now=now, due_at=datetime.fromisoformat(due) if due else None)

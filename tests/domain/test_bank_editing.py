@@ -216,6 +216,60 @@ def test_sources_are_added_renamed_and_removed() -> None:
     assert "  lwj:\n    title: French troops intervene in Mali\n" in renamed
 
 
+def test_renaming_a_source_renames_its_citations_in_questions_and_entries_only() -> None:
+    """Citations of questions, entries, roles and other dates follow; no other line changes."""
+    before = (ROOT / "questions" / "mali" / "organisations.yaml").read_text(encoding="utf-8")
+    renames = {"vice-2014": "vice", "mcallister-2021": "mcallister"}
+    after = update_sources(before, [(s.id, replace(s, id=renames.get(s.id, s.id)))
+                                    for s in read_editable(before).sources])
+    changed = changed_lines(before, after)
+    removed, added = [line[2:] for line in changed if line[0] == "-"], [line[2:] for line in changed if line[0] == "+"]
+    assert len(removed) == sum(1 for line in before.splitlines() if "vice-2014" in line or "mcallister-2021" in line)
+    citing = {len(line) - len(line.lstrip()) for line in removed if line.lstrip().startswith("source:")}
+    assert citing == {4, 6, 10} and any("role:" in line for line in removed)  # question, entry, other date; role
+    expected = [line.replace("vice-2014", "vice").replace("mcallister-2021", "mcallister") for line in removed]
+    assert added == expected
+    spec, problems = read_bank("questions/mali/organisations.yaml", after.encode())
+    assert problems == [] and spec is not None and "vice" in spec.sources
+
+
+ENTRIES_LAST = SMALL.replace("# the end\n", """\
+entries:
+  events:
+    fall:
+      date: 2013-01-10
+      what: The town falls.
+      source: {id: src, paragraph: 1}
+""").replace("""  src:
+    title: A source
+    publisher: Someone
+    date: 2013-01-12
+""", """  src:
+    title: A source
+    publisher: Someone
+    date: 2013-01-12
+  other:
+    title: Another source
+    publisher: Someone else
+    date: 2014
+""").replace("source: {id: src, paragraph: 2}", "source: {id: other, paragraph: 2}") \
+    .replace("explanation: Because.\n", "explanation: Because.\n    about: [fall]\n")
+
+
+def test_swapping_two_source_ids_keeps_every_citation_on_its_source() -> None:
+    """Entries after the questions (the whole text is rewritten then): a swap of ids, each citation follows."""
+    def cited_titles(text: str) -> list[str]:
+        spec, problems = read_bank("bank.yaml", text.encode())
+        assert problems == [] and spec is not None
+        return [spec.sources[q.source_id].title for q in spec.questions] + [
+            spec.sources[e.record["source"]["id"]].title for e in spec.entries.values()]
+
+    src, other = read_editable(ENTRIES_LAST).sources
+    after = update_sources(ENTRIES_LAST, [("src", replace(src, id="other")), ("other", replace(other, id="src"))])
+    assert cited_titles(after) == cited_titles(ENTRIES_LAST) == ["A source", "Another source", "A source"]
+    assert "source: {id: other, paragraph: 1}" in after and "# quoted on purpose" in after
+
+
 def test_text_that_does_not_read_cannot_be_edited_in_the_form() -> None:
     with pytest.raises(EditError, match="line 3"):
         read_editable("id: x\ntitle: [unclosed\n")

@@ -66,6 +66,19 @@ def test_letters_group_entries_by_their_first_letter() -> None:
         ("H", ["p"])]
 
 
+def test_people_are_listed_by_family_name_then_full_name_other_entries_by_name() -> None:
+    names = {"hollande": "François Hollande", "le-drian": "Jean-Yves Le Drian", "boumama": "Boumama",
+             "s-dupont": "Sophie Dupont", "g-dupont": "Ghislaine Dupont", "parly": "Florence Parly"}
+    entries = {key: {**PERSON, "key": key, "name": name} for key, name in names.items()}
+    entries["fama"] = {"kind": "organisation", "key": "fama", "name": "Malian Armed Forces", "what": "The army.",
+                       "source": {"id": "s", "paragraph": 1}}
+    about = StoredQuestion("q", "b1", "s", (), {"answer": "x", "explore": {"about": list(entries), "entries": entries}})
+    reference = build([about], SOURCES, {})
+    assert [(letter, [e.key for e in found]) for letter, found in by_letter(reference.of_kind("person"))] == [
+        ("B", ["boumama"]), ("D", ["le-drian", "g-dupont", "s-dupont"]), ("H", ["hollande"]), ("P", ["parly"])]
+    assert by_letter(reference.of_kind("organisation")) == [("M", [reference.entries["fama"]])]
+
+
 def test_what_a_question_is_about_never_counts_as_giving_an_answer_away() -> None:
     data: dict[str, Any] = {"answer": "Serval", "distractors": ["Barkhane", "Takuba"]}
     about_konna = {**data, "explore": {"about": ["k"], "entries": {"k": {"name": "Konna", "what": "Konna"}}}}

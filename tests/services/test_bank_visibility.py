@@ -105,3 +105,24 @@ def test_studying_all_banks_skips_banks_the_learner_may_not_see(app: Flask, worl
         assert studying.next_card(learner.id, deck, NOW) is None
         owner = _user("owner@example.org")
         assert studying.next_card(owner.id, studying.Deck(viewer_id=owner.id, bank_id="web-small"), NOW) is not None
+
+
+# a private web bank whose every question carries a tag no other bank has
+SECRET = (WEB.replace("id: web-small", "id: web-secret").replace("id: w-", "id: ws-")
+          .replace("language: en\n", "language: en\ntags: [operation-lantern]\n"))
+
+
+def test_the_quiz_filter_lists_only_tags_and_types_of_banks_the_viewer_may_see(app: Flask) -> None:
+    with app.app_context():
+        owner = accounts.create_user("owner@example.org", "password123", "instructor")
+        other = accounts.create_user("other@example.org", "password123", "instructor")
+        learner = accounts.create_user("learner@example.org", "password123")
+        admin = accounts.create_user("admin@example.org", "password123", "admin")
+        assert authoring.create_draft_bank(owner, SECRET, NOW) == ("web-secret", [])
+        assert authoring.publish(owner, "web-secret", NOW).version is not None
+        theirs = {"tags": ["operation-lantern"], "types": ["date", "mcq", "truefalse"]}
+        assert quizzes.quiz_options(viewer=owner) == quizzes.quiz_options(viewer=admin) == theirs
+        for user in (other, learner, None):
+            assert quizzes.quiz_options(viewer=user) == {"tags": [], "types": []}
+        sharing.set_visibility(owner, "web-secret", "public")
+        assert quizzes.quiz_options(viewer=learner) == quizzes.quiz_options() == theirs

@@ -14,7 +14,7 @@ from flask import Flask
 from quiz.domain.classroom import JOIN_CODE_ALPHABET
 from quiz.extensions import db
 from quiz.models import Attempt, Card, Classroom, User
-from quiz.services import accounts, assignments, classes, gradebook, quizzes, studying
+from quiz.services import accounts, assignments, classes, gradebook, quiz_results, quizzes, studying
 from quiz.services.assignments import AssignmentError, AssignmentSpec
 from quiz.services.banks import sync_banks
 from quiz.services.classes import ClassError
@@ -231,7 +231,7 @@ def test_attempts_go_through_the_quiz_engine(room: Classroom) -> None:
     with pytest.raises(AssignmentError, match="used your attempt"):
         assignments.start_attempt(ali, work, hours(2), random.Random(3))
     with pytest.raises(quizzes.QuizError, match="class assignment"):
-        quizzes.retry_missed(attempt, hours(2), random.Random(3))
+        quiz_results.retry_missed(attempt, hours(2), random.Random(3))
 
 
 def test_not_open_yet_and_late_work(room: Classroom) -> None:
@@ -280,8 +280,8 @@ def test_reveal_rules_reach_the_attempt(room: Classroom) -> None:
     work = assignments.create_assignment(room, spec(due_at=hours(24), reveal="after_due"), user("teacher"), T0,
                                          random.Random(1))
     attempt = assignments.start_attempt(user("ali"), work, hours(1), random.Random(1))
-    assert not quizzes.answers_visible(attempt, hours(2))
-    assert quizzes.answers_visible(attempt, hours(25))
+    assert not quiz_results.answers_visible(attempt, hours(2))
+    assert quiz_results.answers_visible(attempt, hours(25))
 
 
 def _orders_shown(attempt: Attempt, question_id: str, key: str) -> set[tuple[str, ...]]:
@@ -392,9 +392,9 @@ def test_changing_the_due_date_reaches_started_attempts(room: Classroom) -> None
     work = assignments.create_assignment(room, spec(due_at=hours(24), reveal="after_due"), user("teacher"), T0,
                                          random.Random(1))
     attempt = assignments.start_attempt(user("ali"), work, hours(1), random.Random(1))
-    assert quizzes.answers_visible(attempt, hours(25))
+    assert quiz_results.answers_visible(attempt, hours(25))
     assignments.update_rules(work, spec(title="Homework", due_at=hours(48), reveal="after_due"))
-    assert not quizzes.answers_visible(attempt, hours(25))
+    assert not quiz_results.answers_visible(attempt, hours(25))
     with pytest.raises(AssignmentError, match="Practice mode"):
         work.mode = "practice"
         assignments.update_rules(work, spec(reveal="never"))

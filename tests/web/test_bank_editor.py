@@ -244,6 +244,21 @@ def test_bank_details_and_sources(app: Flask, client: FlaskClient, auth: AuthAct
     assert response.status_code == 422 and "Give the bank a title." in response.get_data(as_text=True)
 
 
+def test_renaming_a_source_takes_its_citations_along(app: Flask, client: FlaskClient, auth: AuthActions,
+                                                     people: dict[str, User]) -> None:
+    auth.login("owner@example.org")
+    url = f"{BANK}/edit"
+    data = form_of(client.get(url).get_data(as_text=True), url)
+    assert data["sources-1-was"] == data["sources-1-id"] == "vice-2014"
+    assert client.post(url, data={**data, "sources-1-id": "vice"}).status_code == 303
+    after = draft(app)
+    assert "vice-2014" not in after and after == TEXT.replace("vice-2014", "vice")
+    page = client.get(url).get_data(as_text=True)
+    assert "Bank details saved." in page and "No problems" in page
+    with app.app_context():
+        assert authoring.check_draft("web-ex", after) == []
+
+
 def test_a_draft_that_does_not_read_sends_to_the_source_editor(
         app: Flask, client: FlaskClient, auth: AuthActions, people: dict[str, User]) -> None:
     with app.app_context():

@@ -14,11 +14,12 @@ from sqlalchemy import func, select
 from quiz.domain.dates import PartialDate
 from quiz.extensions import db
 from quiz.models import Attempt, AttemptAnswer, Card, Question, User
-from quiz.services import quizzes
+from quiz.services import authoring, quizzes
 from quiz.services.banks import sync_banks
 
 from ..conftest import AuthActions, csrf_from, csrf_token
 from ..services.test_bank_sync import EXAMPLES
+from ..services.test_bank_visibility import NOW, SECRET
 
 
 @pytest.fixture
@@ -302,3 +303,20 @@ def test_feedback_says_a_date_as_a_reader_would(app: Flask, client: FlaskClient,
     response = post_answer(client, attempt_id, 0, {"year": "2013", "month": "1"}, htmx=True)
     html = response.get_data(as_text=True)
     assert "<dt>Your answer</dt><dd>January 2013</dd>" in html
+
+
+def test_the_quiz_form_hides_the_tags_of_another_authors_private_bank(
+        app: Flask, client: FlaskClient, banks: None, auth: AuthActions, create_user: Callable[..., User]) -> None:
+    author = create_user("author@example.org", role="instructor")
+    create_user("learner@example.org")
+    with app.app_context():
+        assert authoring.create_draft_bank(author, SECRET, NOW) == ("web-secret", [])
+        assert authoring.publish(author, "web-secret", NOW).version is not None
+    auth.login("learner@example.org")
+    for url in ("/quiz/new", "/study"):
+        html = client.get(url).get_data(as_text=True)
+        assert "#places" in html and "operation-lantern" not in html, url
+    auth.logout()
+    auth.login("author@example.org")
+    for url in ("/quiz/new", "/study"):
+        assert "#operation-lantern" in client.get(url).get_data(as_text=True), url

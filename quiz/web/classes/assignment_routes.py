@@ -30,7 +30,7 @@ PICKED_SPLIT = re.compile(r"[\s,;]+")
 
 def _assignment_form(classroom: Classroom) -> tuple[AssignmentForm, list[object]]:
     form = AssignmentForm()
-    options = quizzes.quiz_options()
+    options = quizzes.quiz_options(viewer=current_learner())
     form.banks.choices = [SelectChoice(s.bank.id, s.bank.title) for s in catalog.list_banks(viewer=current_learner())]
     form.tags.choices = [SelectChoice(t, f"#{t}") for t in options["tags"]]
     form.types.choices = [SelectChoice(t, QUESTION_TYPES[t].label) for t in options["types"]]

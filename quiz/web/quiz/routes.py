@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from ...domain.question_types import QUESTION_TYPES
 from ...models import Attempt
 from ...models.types import utcnow
-from ...services import catalog, quizzes
+from ...services import catalog, quiz_results, quizzes
 from ..auth.forms import ActionForm
 from ..auth.learner import current_learner, ensure_learner
 from . import bp
@@ -32,7 +32,7 @@ def _own_attempt(attempt_id: int) -> Attempt:
 
 def _quiz_form() -> QuizForm:
     form = QuizForm()
-    options = quizzes.quiz_options()
+    options = quizzes.quiz_options(viewer=current_learner())
     form.banks.choices = [SelectChoice(s.bank.id, s.bank.title) for s in catalog.list_banks(viewer=current_learner())]
     form.tags.choices = [SelectChoice(t, f"#{t}") for t in options["tags"]]
     form.types.choices = [SelectChoice(t, QUESTION_TYPES[t].label) for t in options["types"]]
@@ -199,17 +199,17 @@ def show_results(attempt_id: int) -> str | Response:
     answers = quizzes.answers_by_question(attempt)
     questions = quizzes.questions_of(attempt)
     return render_template("quiz/results.html", attempt=attempt, questions=questions, answers=answers,
-                           types=QUESTION_TYPES, missed=quizzes.missed_question_ids(attempt),
-                           summary=quizzes.summary(attempt, questions),
-                           answers_shown=quizzes.answers_visible(attempt, now),
-                           action_form=ActionForm(), outcome_of=quizzes.outcome)
+                           types=QUESTION_TYPES, missed=quiz_results.missed_question_ids(attempt),
+                           summary=quiz_results.summary(attempt, questions),
+                           answers_shown=quiz_results.answers_visible(attempt, now),
+                           action_form=ActionForm(), outcome_of=quiz_results.outcome)
 
 
 @bp.route("/<int:attempt_id>/retry", methods=["POST"])
 def retry_missed(attempt_id: int) -> Response:
     attempt = _own_attempt(attempt_id)
     try:
-        retry = quizzes.retry_missed(attempt, utcnow(), random.Random())
+        retry = quiz_results.retry_missed(attempt, utcnow(), random.Random())
     except quizzes.QuizError as exc:
         flash(str(exc), "success")
         return redirect(url_for("quiz.show_results", attempt_id=attempt.id), 303)

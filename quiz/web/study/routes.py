@@ -11,7 +11,7 @@ from werkzeug import Response
 from ...domain import scheduling
 from ...domain.question_types import QUESTION_TYPES
 from ...models.types import utcnow
-from ...services import catalog, explore, optimizing, progress, quizzes, studying
+from ...services import catalog, explore, optimizing, progress, quiz_results, quizzes, studying
 from ..auth.forms import ActionForm
 from ..auth.learner import current_learner, ensure_learner
 from . import bp
@@ -47,7 +47,7 @@ def _deck() -> studying.Deck:
         attempt = quizzes.get_attempt(int(quiz_id), current_learner()) if quiz_id.isdigit() else None
         if attempt is None:
             abort(404)
-        return _QuizDeck(question_ids=tuple(quizzes.missed_question_ids(attempt)), quiz_id=attempt.id,
+        return _QuizDeck(question_ids=tuple(quiz_results.missed_question_ids(attempt)), quiz_id=attempt.id,
                          quiz_title=attempt.title, viewer_id=attempt.user_id)
     user = current_learner()
     return studying.Deck(bank_id=source.get("bank") or None, tag=source.get("tag") or None,
@@ -105,7 +105,7 @@ def study() -> str:
     context = _context(deck, reveal=request.args.get("reveal") == "1")
     if _is_htmx():
         return render_template("study/_card.html", **context)
-    options = quizzes.quiz_options()
+    options = quizzes.quiz_options(viewer=current_learner())
     return render_template("study/study.html", banks=catalog.list_banks(viewer=current_learner()), tags=options["tags"], **context)
 
 
