@@ -62,11 +62,12 @@ def _questions_for(host: User, settings: GameSettings, rng: random.Random) -> tu
         bank = db.session.get(Bank, settings.bank_id or "")
         if bank is None or bank.retired_at is not None:
             raise GameError("Choose one of the banks.")
-        title, request = bank.title, quizzes.QuizRequest(bank_ids=[bank.id], tags=[], types=types)
+        title, request = bank.title, quizzes.QuizRequest(bank_ids=[bank.id], tags=[], types=types, viewer=host)
     elif settings.source == "tag":
         if not settings.tag:
             raise GameError("Choose a tag.")
-        title, request = f"#{settings.tag}", quizzes.QuizRequest(bank_ids=[], tags=[settings.tag], types=types)
+        title, request = f"#{settings.tag}", quizzes.QuizRequest(bank_ids=[], tags=[settings.tag], types=types,
+                                                                 viewer=host)
     elif settings.source == "assignment":
         assignment = db.session.get(Assignment, settings.assignment_id or 0)
         if assignment is None or assignment.kind != "quiz" or not teaches(host, assignment.classroom):

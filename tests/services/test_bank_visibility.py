@@ -126,3 +126,15 @@ def test_the_quiz_filter_lists_only_tags_and_types_of_banks_the_viewer_may_see(a
             assert quizzes.quiz_options(viewer=user) == {"tags": [], "types": []}
         sharing.set_visibility(owner, "web-secret", "public")
         assert quizzes.quiz_options(viewer=learner) == quizzes.quiz_options() == theirs
+
+
+def test_a_host_plays_their_own_private_bank_and_nobody_elses(app: Flask, world: None) -> None:
+    from quiz.services import games
+
+    settings = games.GameSettings(source="bank", bank_id="web-small", count=3)
+    with app.app_context():
+        game = games.create_game(_user("owner@example.org"), settings, NOW, random.Random(1))
+        assert set(game.question_ids) <= WEB_IDS and game.question_ids
+        assert "web-small" in {s.bank.id for s in catalog.list_banks(viewer=_user("owner@example.org"))}
+        with pytest.raises(games.GameError):  # its id posted by another instructor: no question of it
+            games.create_game(_user("other@example.org"), settings, NOW, random.Random(1))

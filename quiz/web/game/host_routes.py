@@ -36,8 +36,8 @@ def _game_form() -> GameForm:
     form = GameForm()
     host = current_learner()
     assert host is not None
-    form.bank.choices = [SelectChoice(s.bank.id, s.bank.title) for s in catalog.list_banks()]
-    form.tag.choices = [SelectChoice(t, f"#{t}") for t in quizzes.quiz_options()["tags"]]
+    form.bank.choices = [SelectChoice(s.bank.id, s.bank.title) for s in catalog.list_banks(viewer=host)]
+    form.tag.choices = [SelectChoice(t, f"#{t}") for t in quizzes.quiz_options(viewer=host)["tags"]]
     form.assignment.choices = [SelectChoice(str(a.id), f"{a.title} ({a.classroom.name})")
                                for a in games.assignments_for(host)]
     return form
