@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -21,9 +21,6 @@ from ..models import Assignment, Attempt, Game, GameAnswer, GamePlayer, Question
 from . import game_cache, games, quizzes, studying
 from .classes import enrollment_of
 from .games import GameError
-
-
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class LateAnswer(GameError):
@@ -47,14 +44,58 @@ def live_game_by_pin(pin: str) -> Game | None:
     return db.session.scalar(select(Game).where(Game.pin == rules.normalize_pin(pin), Game.state != "ended"))
 
 
-def seat(game_id: int, token: str | None) -> tuple[Game, GamePlayer] | None:
+@dataclass(frozen=True)
+class SeatedGame:
+    """What an answer reads of the game (the columns of Game it needs, not the ORM object)."""
+
+    id: int
+    pin: str
+    state: str
+    paused_state: str | None
+    question_index: int
+    question_deadline_at: datetime | None
+    seconds_per_question: int
+    scoring: str
+    seed: int
+    question_ids: list[str]
+    version: int
+    players_version: int
+
+
+@dataclass(frozen=True)
+class SeatedPlayer:
+    """What an answer reads of the player."""
+
+    id: int
+    nickname: str
+    removed_at: datetime | None
+    streak: int
+    user_id: int | None
+    attempt_id: int | None
+
+
+_SEAT = (select(Game.id, Game.pin, Game.state, Game.paused_state, Game.question_index, Game.question_deadline_at,
+                Game.seconds_per_question, Game.scoring, Game.seed, Game.question_ids, Game.version,
+                Game.players_version, GamePlayer.id.label("player_id"), GamePlayer.nickname, GamePlayer.removed_at,
+                GamePlayer.streak, GamePlayer.user_id, GamePlayer.attempt_id)
+         .join_from(Game, GamePlayer, GamePlayer.game_id == Game.id)
+         .where(GamePlayer.token_hash == bindparam("token"), Game.id == bindparam("game_id")))
+_POINTS = (update(GamePlayer.__table__).where(GamePlayer.__table__.c.id == bindparam("p_id"))
+           .values(score=GamePlayer.__table__.c.score + bindparam("p_points"), streak=bindparam("p_streak")))
+_ANSWER = {name: dialect.insert(GameAnswer.__table__).on_conflict_do_nothing(
+    index_elements=["player_id", "question_index"]).returning(GameAnswer.__table__.c.id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
+
+
+def seat(game_id: int, token: str | None) -> tuple[SeatedGame, SeatedPlayer] | None:
     """The game and the player whose cookie holds this token, in one read (an answer's first
-    statement), or None."""
+    statement; the statements of an answer are built once), or None."""
     if not token:
         return None
-    row = db.session.execute(select(Game, GamePlayer).join(GamePlayer, GamePlayer.game_id == Game.id).where(
-        GamePlayer.token_hash == token_hash(token), Game.id == game_id)).first()
-    return (row[0], row[1]) if row is not None else None
+    row = db.session.execute(_SEAT, {"token": token_hash(token), "game_id": game_id}).first()
+    if row is None:
+        return None
+    return (SeatedGame(*row[:12]), SeatedPlayer(*row[12:]))
 
 
 def player_for(game: Game, token: str | None) -> GamePlayer | None:
@@ -118,7 +159,7 @@ def answered(player_id: int, index: int) -> bool:
                                                          GameAnswer.question_index == index)) is not None
 
 
-def answer_of(player: GamePlayer, index: int) -> GameAnswer | None:
+def answer_of(player: GamePlayer | SeatedPlayer, index: int) -> GameAnswer | None:
     return db.session.scalar(select(GameAnswer).where(GameAnswer.player_id == player.id,
                                                       GameAnswer.question_index == index))
 
@@ -132,7 +173,8 @@ class Stored:
     first: bool
 
 
-def submit(game: Game, player: GamePlayer, index: int, form: Form, now: datetime) -> Stored:
+def submit(game: Game | SeatedGame, player: GamePlayer | SeatedPlayer, index: int, form: Form,
+           now: datetime) -> Stored:
     """Grade and store the player's answer to the question at `index`, before anything is
     acknowledged. A repeat returns the first answer; LateAnswer after the deadline (the
     server's clock) or for another question; AnswerUnreadable when the form cannot be read.
@@ -142,7 +184,10 @@ def submit(game: Game, player: GamePlayer, index: int, form: Form, now: datetime
     the commit. The question comes from game_cache.question_at, read once per process."""
     if player.removed_at is not None:
         raise GameError("The host removed you from this game.")
-    games.tick(game, now)
+    if game.state == "question" and game.question_deadline_at is not None \
+            and not rules.accepts_answer(now, game.question_deadline_at):
+        games.tick(game if isinstance(game, Game) else db.session.get(Game, game.id), now)  # close it now
+        raise LateAnswer("Too late: time was up when your answer arrived, so it was not counted.")
     if game.state != "question" or index != game.question_index or game.question_deadline_at is None:
         existing = answer_of(player, index)  # a repeat after the close is still the first answer
         if existing is not None:
@@ -150,8 +195,6 @@ def submit(game: Game, player: GamePlayer, index: int, form: Form, now: datetime
         message = ("The game is paused: answer when it resumes." if game.state == "paused" and index == game.question_index
                    else "Too late: this question is closed, so your answer was not counted.")
         raise LateAnswer(message)
-    if not rules.accepts_answer(now, game.question_deadline_at):
-        raise LateAnswer("Too late: time was up when your answer arrived, so it was not counted.")
     question = game_cache.question_at(game, index)
     assert question is not None
     try:
@@ -164,16 +207,13 @@ def submit(game: Game, player: GamePlayer, index: int, form: Form, now: datetime
     values = dict(game_id=game.id, player_id=player.id, question_index=index, question_id=question.id,
                   response=response, grade=result.score, points=earned.points, bonus=earned.bonus,
                   elapsed_ms=int(elapsed * 1000), answered_at=now)
-    insert = _INSERTS[db.session.get_bind().dialect.name](GameAnswer).values(**values)
-    answer_id = db.session.scalar(insert.on_conflict_do_nothing(
-        index_elements=[GameAnswer.player_id, GameAnswer.question_index]).returning(GameAnswer.id))
+    answer_id = db.session.scalar(_ANSWER[db.session.get_bind().dialect.name], values)
     if answer_id is None:  # a double tap: the first one is in
         db.session.rollback()
         first = answer_of(player, index)
         assert first is not None
         return Stored(first, False)
-    db.session.execute(update(GamePlayer).where(GamePlayer.id == player.id).values(
-        score=GamePlayer.score + earned.points, streak=earned.streak).execution_options(synchronize_session=False))
+    db.session.execute(_POINTS, {"p_id": player.id, "p_points": earned.points, "p_streak": earned.streak})
     user_id, attempt_id = player.user_id, player.attempt_id  # (the commit expires them)
     db.session.commit()
     answer = GameAnswer(id=answer_id, **values)  # what was stored (not added to the session)
