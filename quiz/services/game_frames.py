@@ -60,6 +60,7 @@ class Frame:
     answers: dict[int, dict[int, AnswerView]] = field(default_factory=dict)  # player → question index → answer
     reveal: Reveal | None = None
     ranks: dict[int, rules.Standing] = field(default_factory=dict)
+    rendered: dict[str, Any] = field(default_factory=dict)  # screens the web layer made of it, to reuse
 
     @property
     def version(self) -> int:

@@ -95,7 +95,7 @@ def test_an_answer_is_one_read_and_two_writes_whoever_else_has_answered(app: Fla
 def test_a_new_question_reaches_every_phone_for_the_reads_of_one(app: Flask, client: FlaskClient,
                                                                 game_url: str) -> None:  # noqa: F811
     pin = _pin(client, game_url)
-    phones = [_join(app, pin, f"phone {i}") for i in range(6)]
+    phones = [_join(app, pin, f"phone {i}") for i in range(5)] + [_join(app, pin, "A&B <i>")]
     streams, responses = [], []
     for player, screen in phones:
         responses.append(player.get(f"{screen}/events", buffered=False))
@@ -122,3 +122,35 @@ def test_a_new_question_reaches_every_phone_for_the_reads_of_one(app: Flask, cli
     assert not any("FROM game_answer" in s for s in statements)  # nobody answered a question they never saw
     for response in reversed(responses):  # each suspended stream holds a request context: last in, first out
         response.close()
+
+
+def _comparable(html: str) -> str:
+    """A player's screen without what changes from one rendering to the next (seconds, token)."""
+    html = html[html.index('<div id="player-screen"'):]
+    html = re.sub(r'data-ms-left="\d+"|<span data-countdown>\d+</span>', "", html)
+    html = re.sub(r'name="csrf_token" type="hidden" value="[^"]+"', "", html)
+    return "\n".join(line for line in html.split("\n") if line.strip())
+
+
+def test_the_question_pushed_to_each_phone_is_the_screen_their_page_shows(app: Flask, client: FlaskClient,
+                                                                         game_url: str) -> None:  # noqa: F811
+    """The question's screen is rendered once per frame and filled in per phone: it must be
+    exactly what that phone's own page shows (name escaped, points, rank, its own token)."""
+    pin = _pin(client, game_url)
+    phones = [_join(app, pin, name) for name in ("Awa", "A&B <i>", "Chaka")]
+    _start(client, game_url)
+    pushed = []
+    for player, screen in phones:
+        response = player.get(f"{screen}/events", buffered=False)
+        event = _next_events(iter(response.response), 1)[0]
+        response.close()
+        pushed.append("\n".join(line[6:] for line in event.split("\n") if line.startswith("data: ")))
+    for (player, screen), html in zip(phones, pushed):
+        page = player.get(screen, headers={"HX-Request": "true"}).get_data(as_text=True)
+        assert _comparable(html) == _comparable(page)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+        assert player.post(f"{screen}/answer", data={"csrf_token": token, "index": "0", "choice": "x"},
+                           headers={"Accept": "application/json"}).status_code in (200, 422)  # its token works
+    assert "<strong>A&amp;B &lt;i&gt;</strong>" in pushed[1] and "<i>" not in pushed[1]
+    assert "<strong>Awa</strong> · 0 points · rank 1" in pushed[0]
+

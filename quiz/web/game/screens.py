@@ -2,11 +2,15 @@
 stream and state responses both use."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from flask import Response, abort, current_app, render_template, request, stream_with_context
+from flask_wtf.csrf import generate_csrf
+from markupsafe import escape
 
+from ...domain import game as rules
 from ...domain.question_types import QUESTION_TYPES
 from ...models import Game, GamePlayer
 from ...models.types import utcnow
@@ -113,9 +117,37 @@ def stream_renderer(player: GamePlayer) -> Callable[[game_frames.Frame, bool], s
         mine = None
         if recheck:  # their first screen of this question on this stream: did they answer already?
             mine = game_players.answered(view.id, frame.game.question_index)
+        if frame.game.state == "question" and not mine:
+            return question_screen(frame, view)
         return render_template("game/_player_screen.html", **frame_context(frame, view, mine))
 
     return render
+
+
+# A question's screen is the same for every phone but for the player's name, points and rank, their
+# CSRF token and the seconds left: it is rendered once per frame with stand-ins for those, which
+# each stream then fills in (1,000 phones get a new question at the same instant).
+_NAME, _SCORE, _RANK = "qz-nickname-qz", 918273645, 546372819
+_MS_LEFT = re.compile(r'data-ms-left="\d+"')
+_SECONDS = re.compile(r"<span data-countdown>\d+</span>")
+
+
+def question_screen(frame: game_frames.Frame, view: PlayerView) -> str:
+    """A player's screen of the frame's question (not yet answered), from the frame's one rendering."""
+    shared = frame.rendered.get("question")
+    token = generate_csrf()
+    if shared is None:
+        context = frame_context(frame, PlayerView(-1, _NAME, _SCORE, None))
+        context["rank"] = rules.Standing(_RANK, -1, _NAME, _SCORE)
+        shared = frame.rendered["question"] = (render_template("game/_player_screen.html", **context), token)
+    html, stand_in_token = shared
+    standing = frame.ranks.get(view.id)
+    ms_left = frame.snapshot(utcnow())["ms_left"]
+    html = (html.replace(_NAME, str(escape(view.nickname))).replace(str(_SCORE), str(standing.score if standing else 0))
+            .replace(f" · rank {_RANK}", f" · rank {standing.rank}" if standing else "")
+            .replace(stand_in_token, token))
+    html = _MS_LEFT.sub(f'data-ms-left="{ms_left}"', html, count=1)
+    return _SECONDS.sub(f"<span data-countdown>{(ms_left + 999) // 1000}</span>", html, count=1)
 
 
 def event_stream(game: Game, player: GamePlayer | None) -> Response:
