@@ -50,6 +50,9 @@ def events(game_id: int, player_id: int | None, clock: Callable[[], Any], max_se
     sent_version = sent_players = -1
     sent_index: int | None = None  # the question index of the last screen sent
     wanted = (-1, -1)  # the (version, players_version) a message told of
+    # The request's own reads (who is this?) hold a pooled connection until the session ends: give
+    # it back before streaming, or 500 phones reconnecting at once hold 500 connections while they wait.
+    db.session.rollback()
     try:
         yield f"retry: {RETRY_MS}\n\n"
         while time.monotonic() - started < max_seconds:
@@ -73,6 +76,7 @@ def events(game_id: int, player_id: int | None, clock: Callable[[], Any], max_se
                     chunks.append(format_html("screen", render(frame, recheck)))
                     sent_index = index
                 chunks.append(format_event("state", state, frame.version))
+            db.session.rollback()  # a render's read (did they answer?) gives its connection back before the wait
             if chunks:
                 yield "".join(chunks)
                 last_sent = time.monotonic()

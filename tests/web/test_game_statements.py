@@ -154,3 +154,19 @@ def test_the_question_pushed_to_each_phone_is_the_screen_their_page_shows(app: F
     assert "<strong>A&amp;B &lt;i&gt;</strong>" in pushed[1] and "<i>" not in pushed[1]
     assert "<strong>Awa</strong> · 0 points · rank 1" in pushed[0]
 
+
+
+def test_a_waiting_stream_holds_no_database_connection(app: Flask, client: FlaskClient,
+                                                       game_url: str) -> None:  # noqa: F811
+    """500 phones reconnecting at once (a server process killed) must not hold 500 connections
+    while they wait for their first screen: the pool (10 + 10 per process) would run dry."""
+    pin = _pin(client, game_url)
+    player, screen = _join(app, pin, "Awa")
+    _start(client, game_url)
+    with app.app_context():
+        pool = db.engine.pool
+    before = pool.checkedout()
+    response = player.get(f"{screen}/events", buffered=False)
+    assert "Question 1 of 3" in _next_events(iter(response.response), 1)[0]  # it looked up its answer too
+    assert pool.checkedout() == before
+    response.close()
