@@ -3,14 +3,12 @@ cookie's token, answer (stored once, before the acknowledgement, refused after t
 deadline), and the results."""
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 
 from ..domain import game as rules
@@ -18,7 +16,8 @@ from ..domain.question_types import QUESTION_TYPES, Form, Unreadable, grade
 from ..domain.spreadsheet import to_csv
 from ..extensions import db
 from ..models import Assignment, Attempt, Game, GameAnswer, GamePlayer, Question, User
-from . import game_cache, games, quizzes, studying
+from . import game_answers, game_cache, games, quizzes, studying
+from .game_answers import SeatedGame, SeatedPlayer, token_hash
 from .classes import enrollment_of
 from .games import GameError
 
@@ -35,67 +34,9 @@ class AnswerUnreadable(GameError):
         self.field = field
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def live_game_by_pin(pin: str) -> Game | None:
     """The running (not ended) game with this PIN."""
     return db.session.scalar(select(Game).where(Game.pin == rules.normalize_pin(pin), Game.state != "ended"))
-
-
-@dataclass(frozen=True)
-class SeatedGame:
-    """What an answer reads of the game (the columns of Game it needs, not the ORM object)."""
-
-    id: int
-    pin: str
-    state: str
-    paused_state: str | None
-    question_index: int
-    question_deadline_at: datetime | None
-    seconds_per_question: int
-    scoring: str
-    seed: int
-    question_ids: list[str]
-    version: int
-    players_version: int
-
-
-@dataclass(frozen=True)
-class SeatedPlayer:
-    """What an answer reads of the player."""
-
-    id: int
-    nickname: str
-    removed_at: datetime | None
-    streak: int
-    user_id: int | None
-    attempt_id: int | None
-
-
-_SEAT = (select(Game.id, Game.pin, Game.state, Game.paused_state, Game.question_index, Game.question_deadline_at,
-                Game.seconds_per_question, Game.scoring, Game.seed, Game.question_ids, Game.version,
-                Game.players_version, GamePlayer.id.label("player_id"), GamePlayer.nickname, GamePlayer.removed_at,
-                GamePlayer.streak, GamePlayer.user_id, GamePlayer.attempt_id)
-         .join_from(Game, GamePlayer, GamePlayer.game_id == Game.id)
-         .where(GamePlayer.token_hash == bindparam("token"), Game.id == bindparam("game_id")))
-_POINTS = (update(GamePlayer.__table__).where(GamePlayer.__table__.c.id == bindparam("p_id"))
-           .values(score=GamePlayer.__table__.c.score + bindparam("p_points"), streak=bindparam("p_streak")))
-_ANSWER = {name: dialect.insert(GameAnswer.__table__).on_conflict_do_nothing(
-    index_elements=["player_id", "question_index"]).returning(GameAnswer.__table__.c.id)
-    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
-
-
-def seat(game_id: int, token: str | None) -> tuple[SeatedGame, SeatedPlayer] | None:
-    """The game and the player whose cookie holds this token, in one read (an answer's first
-    statement; the statements of an answer are built once), or None."""
-    if not token:
-        return None
-    row = db.session.execute(_SEAT, {"token": token_hash(token), "game_id": game_id}).first()
-    if row is None:
-        return None
-    return (SeatedGame(*row[:12]), SeatedPlayer(*row[12:]))
 
 
 def player_for(game: Game, token: str | None) -> GamePlayer | None:
@@ -174,14 +115,14 @@ class Stored:
 
 
 def submit(game: Game | SeatedGame, player: GamePlayer | SeatedPlayer, index: int, form: Form,
-           now: datetime) -> Stored:
+           now: datetime, connection: Connection | None = None) -> Stored:
     """Grade and store the player's answer to the question at `index`, before anything is
     acknowledged. A repeat returns the first answer; LateAnswer after the deadline (the
     server's clock) or for another question; AnswerUnreadable when the form cannot be read.
 
-    With `game` and `player` read (game_players.seat), a first answer is three statements:
-    the insert (a repeat stops there: the unique (player, question) row), the player's points,
-    the commit. The question comes from game_cache.question_at, read once per process."""
+    With `game` and `player` read (game_answers.answer), storing a first answer is one statement
+    on PostgreSQL (game_answers.store). The question comes from game_cache.question_at, read
+    once per process."""
     if player.removed_at is not None:
         raise GameError("The host removed you from this game.")
     if game.state == "question" and game.question_deadline_at is not None \
@@ -207,19 +148,41 @@ def submit(game: Game | SeatedGame, player: GamePlayer | SeatedPlayer, index: in
     values = dict(game_id=game.id, player_id=player.id, question_index=index, question_id=question.id,
                   response=response, grade=result.score, points=earned.points, bonus=earned.bonus,
                   elapsed_ms=int(elapsed * 1000), answered_at=now)
-    answer_id = db.session.scalar(_ANSWER[db.session.get_bind().dialect.name], values)
+    user_id, attempt_id = player.user_id, player.attempt_id  # (the commit expires them)
+    answer_id = game_answers.store(values, earned.streak, connection)
     if answer_id is None:  # a double tap: the first one is in
-        db.session.rollback()
         first = answer_of(player, index)
         assert first is not None
         return Stored(first, False)
-    db.session.execute(_POINTS, {"p_id": player.id, "p_points": earned.points, "p_streak": earned.streak})
-    user_id, attempt_id = player.user_id, player.attempt_id  # (the commit expires them)
-    db.session.commit()
     answer = GameAnswer(id=answer_id, **values)  # what was stored (not added to the session)
     _study(user_id, attempt_id, index, question.id, response, result.correct, now)
     # (when everyone has answered, the host's screen closes the question: games.answered_so_far)
     return Stored(answer, True)
+
+
+@dataclass
+class Answered:
+    """An answer sent with a player's cookie: who sent it, and what became of it (stored, or
+    refused with a GameError: late, unreadable, removed)."""
+
+    game: SeatedGame
+    player: SeatedPlayer
+    stored: Stored | None
+    refused: GameError | None
+
+
+def answer(game_id: int, token: str | None, index: int, form: Form, now: datetime) -> Answered | None:
+    """A phone's answer: the player found from the cookie's token, then submit(), on one
+    connection (game_answers); None when no player of this game has this token."""
+    with game_answers.connection() as conn:
+        seated = game_answers.seat(game_id, token, conn)
+        if seated is None:
+            return None
+        game, player = seated
+        try:
+            return Answered(game, player, submit(game, player, index, form, now, conn), None)
+        except GameError as refused:
+            return Answered(game, player, None, refused)
 
 
 def _study(user_id: int | None, attempt_id: int | None, index: int, question_id: str, response: Any, correct: bool,

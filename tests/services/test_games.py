@@ -148,11 +148,14 @@ def test_an_answer_after_the_deadline_is_refused_and_nothing_is_stored(app: Flas
             GameAnswer.player_id == player.id)) == 1
 
 
-def test_a_double_tap_from_two_threads_counts_once(app: Flask, setup: Callable[..., int]) -> None:
+@pytest.mark.parametrize("way", ["submit", "answer"])
+def test_a_double_tap_from_two_threads_counts_once(app: Flask, setup: Callable[..., int], way: str) -> None:
+    """Through submit() (the session) and through answer() (a phone's request: on PostgreSQL one
+    autocommit statement)."""
     game_id = setup()
     with app.app_context():
         game = db.session.get(Game, game_id)
-        player, _ = game_players.join(game.pin, "Tap", None, T0)
+        player, token = game_players.join(game.pin, "Tap", None, T0)
         game_players.join(game.pin, "Other", None, T0)
         games.control(game, "start", game.version, at(0))
         form = _right_form(game)
@@ -167,7 +170,12 @@ def test_a_double_tap_from_two_threads_counts_once(app: Flask, setup: Callable[.
             me = db.session.get(GamePlayer, player_id)
             barrier.wait()
             try:
-                outcomes.append(game_players.submit(game, me, 0, form, at(2)).first)
+                if way == "submit":
+                    outcomes.append(game_players.submit(game, me, 0, form, at(2)).first)
+                else:
+                    answered = game_players.answer(game_id, token, 0, form, at(2))
+                    assert answered is not None and answered.stored is not None, answered
+                    outcomes.append(answered.stored.first)
             except Exception as error:  # noqa: BLE001 - reported by the assertion below
                 outcomes.append(error)
             finally:

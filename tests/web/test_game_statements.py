@@ -57,7 +57,7 @@ def test_joining_costs_the_same_for_the_twentieth_player_as_for_the_second(app: 
     assert not any("SELECT game_player.nickname_key" in s for s in twentieth)  # nobody else's name is read
 
 
-def test_an_answer_is_one_read_and_two_writes_whoever_else_has_answered(app: Flask, client: FlaskClient,
+def test_an_answer_is_one_read_and_one_write_whoever_else_has_answered(app: Flask, client: FlaskClient,
                                                                           game_url: str) -> None:  # noqa: F811
     pin = _pin(client, game_url)
     players = [_join(app, pin, name) for name in ("Awa", "Bintou", "Chaka")]
@@ -75,7 +75,13 @@ def test_an_answer_is_one_read_and_two_writes_whoever_else_has_answered(app: Fla
     # the first answer of the process also reads the question (kept for the others); then the
     # player and the game in one read, the answer, the points (and the commit): nothing that
     # grows with the number of players
-    assert [s.split(" ")[0] for s in sent[1]] == ["SELECT", "INSERT", "UPDATE"], sent[1]
+    with app.app_context():
+        dialect = db.engine.dialect.name
+    if dialect == "postgresql":  # one statement (answer and points), in autocommit: no BEGIN, no COMMIT
+        assert [s.split(" ")[0] for s in sent[1]] == ["SELECT", "WITH"], sent[1]
+        assert "INSERT INTO game_answer" in sent[1][1] and "UPDATE game_player" in sent[1][1]
+    else:
+        assert [s.split(" ")[0] for s in sent[1]] == ["SELECT", "INSERT", "UPDATE"], sent[1]
     assert "FROM game JOIN game_player" in sent[1][0]
     assert sent[2] == sent[1]
     # the host's screen counts the answers (every second): all in, the question closes

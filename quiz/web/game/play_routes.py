@@ -74,26 +74,26 @@ def play(game_id: int) -> str | Response:
 
 @bp.route("/play/<int:game_id>/answer", methods=["POST"])
 def answer(game_id: int) -> str | tuple[str, int] | Response | tuple[dict[str, object], int]:
-    seated = game_players.seat(game_id, request.cookies.get(f"game-{game_id}"))
-    if seated is None:
-        return _to_join(_game(game_id))
-    game, player = seated
     index = request.form.get("index", "")
     wants_json = request.accept_mimetypes.best == "application/json"
     sent = request.form.to_dict(flat=False)
-    seen = seen_by(game, player)
-    try:
-        stored = game_players.submit(game, player, int(index) if index.isdigit() else -1, sent, utcnow())
-    except game_players.AnswerUnreadable as problem:
+    answered = game_players.answer(game_id, request.cookies.get(f"game-{game_id}"),
+                                   int(index) if index.isdigit() else -1, sent, utcnow())
+    if answered is None:
+        return _to_join(_game(game_id))
+    game, player, problem = answered.game, answered.player, answered.refused
+    if isinstance(problem, game_players.AnswerUnreadable):
         status, message, field = 422, str(problem), problem.field
-    except games.GameError as problem:  # late, closed, paused, removed
+    elif problem is not None:  # late, closed, paused, removed
         status, message, field = 409, str(problem), None
     else:
+        stored = answered.stored
+        assert stored is not None
         message = "Your answer is in." if stored.first else "Your answer was already in: it counts once."
         if wants_json:
             return {"stored": True, "first": stored.first, "message": message}, 200
         if is_htmx():
-            return render_template("game/_player_screen.html", **answered_context(seen))
+            return render_template("game/_player_screen.html", **answered_context(seen_by(game, player)))
         flash(message, "success")
         return redirect(url_for("game.play", game_id=game.id), 303)
     if wants_json:
