@@ -473,8 +473,10 @@ async def play(game: Game, server: Server, kill: bool, kill_at: int) -> dict[str
                                      headers=agent) as http, \
             aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0), timeout=timeout,
                                   cookie_jar=aiohttp.DummyCookieJar(), headers=agent) as streams:
+        joining = time.monotonic()
         await game.setup(http)
-        log(f"  game {game.game_id}: {len(game.players)} players joined")
+        joined_s = time.monotonic() - joining
+        log(f"  game {game.game_id}: {len(game.players)} players joined in {joined_s:.1f} s (32 at a time)")
         lag = asyncio.create_task(game.lag_probe())
         tasks = [asyncio.create_task(game.stream(streams, http, p)) for p in game.players]
         deadline = time.monotonic() + 60
@@ -508,7 +510,7 @@ async def play(game: Game, server: Server, kill: bool, kill_at: int) -> dict[str
         lag.cancel()
         await asyncio.gather(*tasks, lag, return_exceptions=True)
     return {"connected": connected, "idle_cpu": idle_cpu, "game_cpu": game_cpu, "played_s": played,
-            "loadavg": loadavg}
+            "loadavg": loadavg, "joined_s": joined_s}
 
 
 def summarize(game: Game, run: dict[str, Any], bus: str, kill: bool) -> list[dict[str, Any]]:
@@ -556,6 +558,7 @@ def summarize(game: Game, run: dict[str, Any], bus: str, kill: bool) -> list[dic
         lines.append(figure("postgresql", f"{name}_server_cpu_per_answer", round(run["game_cpu"] * 1000 / max(len(tally.acks), 1), 2),
                             "ms", None, game_cpu_s=round(run["game_cpu"], 2), game_s=round(run["played_s"], 1),
                             idle_streams_cpu_percent=round(run["idle_cpu"] * 100, 1),
+                            joins_s=round(run["joined_s"], 1),
                             note="server CPU (master + workers) during the game ÷ answers; it includes the "
                                  "streams, the fan-out and the screens' fetches", **common))
     return lines
