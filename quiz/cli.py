@@ -18,7 +18,6 @@ from .domain.problems import BankError
 from .extensions import db
 from .models.types import utcnow
 from . import interchange
-from .interchange.qti import LEFT_OUT, left_out
 from .services import accounts, banks as bank_service, interchange as interchange_service, optimizing
 
 banks_cli = AppGroup("banks", help="Check, load and export question banks.")
@@ -153,9 +152,9 @@ def export_banks(fmt: str, bank_id: str | None, output: Path) -> None:
         raise click.UsageError(f"an {fmt} file is not text: write it to a file with -o {exported.filename}")
     with click.open_file(str(output), "wb") as out:
         out.write(exported.data)
-    omitted = left_out(spec) if fmt == "qti" else []
-    for question in omitted:
-        click.echo(f"left out {question.id}: {LEFT_OUT[question.type]}", err=True)
+    omitted = interchange.left_out_of(fmt, spec)
+    for question, why in omitted:
+        click.echo(f"left out {question.id}: {why}", err=True)
     if str(output) != "-":
         click.echo(f"wrote {output} ({len(spec.questions) - len(omitted)} questions"
                    + (f", {len(omitted)} left out)" if omitted else ")"), err=True)

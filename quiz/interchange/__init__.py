@@ -51,6 +51,8 @@ Exporter = Callable[[BankSpec], bytes]
 
 IMPORTERS: dict[str, Importer] = {}
 EXPORTERS: dict[str, Exporter] = {}
+# The questions an export format cannot hold, each with why (a format that holds every type has none).
+OMISSIONS: dict[str, Callable[[BankSpec], list[tuple[QuestionSpec, str]]]] = {}
 # The file extension and media type of each export format, for downloads.
 EXPORT_FILES: dict[str, tuple[str, str]] = {
     "yaml": (".yaml", "application/yaml"),
@@ -250,10 +252,10 @@ def load_document(document: Document, path: str) -> tuple[BankSpec | None, list[
     return spec, problems + (check_across([spec]) if spec is not None else [])
 
 
-__all__ = ["EXPORTERS", "EXPORT_FILES", "IMPORTED_SOURCE", "IMPORTERS", "Conversion", "Document", "Exporter",
-           "ImportResult", "Importer", "QUESTION_FIELDS", "bank_id_from_name", "check_document", "convert",
-           "decode_text", "dump_document", "imported_source", "load_document", "new_document", "question_document",
-           "spec_document"]
+__all__ = ["EXPORTERS", "EXPORT_FILES", "IMPORTED_SOURCE", "IMPORTERS", "OMISSIONS", "Conversion", "Document",
+           "Exporter", "ImportResult", "Importer", "QUESTION_FIELDS", "bank_id_from_name", "check_document", "convert",
+           "decode_text", "dump_document", "imported_source", "left_out_of", "load_document", "new_document",
+           "question_document", "spec_document"]
 
 
 @dataclass
@@ -289,3 +291,11 @@ EXPORTERS["apkg"] = apkg.export_bank
 EXPORTERS["qti"] = qti.export_bank
 EXPORTERS["gift"] = gift.export_bank
 EXPORTERS["yaml"] = lambda spec: dump_document(spec_document(spec)).encode()
+OMISSIONS["qti"] = lambda spec: [(q, qti.LEFT_OUT[q.type]) for q in qti.left_out(spec)]
+OMISSIONS["gift"] = gift.not_exported
+
+
+def left_out_of(fmt: str, spec: BankSpec) -> list[tuple[QuestionSpec, str]]:
+    """The questions of `spec` an export as `fmt` leaves out, each with why."""
+    omissions = OMISSIONS.get(fmt)
+    return omissions(spec) if omissions is not None else []

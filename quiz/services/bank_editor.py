@@ -143,7 +143,8 @@ class PreviewQuestion:
 
 @dataclass
 class Preview:
-    position: int
+    position: int  # from 0
+    total: int  # questions in the draft
     question: PreviewQuestion | None  # None: the question has problems to fix first
     problems: list[Problem]  # the problems inside this question
     shown: Shown | None = None
@@ -161,12 +162,12 @@ def preview(bank_id: str, question_id: str) -> Preview | None:
     inside = [p for p in problems if p not in placed.elsewhere]
     found = next((q for q in spec.questions if q.id == question_id), None) if spec else None
     if spec is None or found is None or inside:
-        return Preview(position, None, inside)
+        return Preview(position, len(ids), None, inside)
     question = PreviewQuestion(found.id, found.type, found.prompt, found.data, found.explanation, found.paragraph,
                                spec.sources[found.source_id])
     # the same order on every showing and on answering: the options a form may send are those shown
     shown = QUESTION_TYPES[found.type].shown(found.prompt, found.data, random.Random(f"{bank_id}/{question_id}"))
-    return Preview(position, question, [], shown)
+    return Preview(position, len(ids), question, [], shown)
 
 
 def try_answer(question: PreviewQuestion, shown: Shown, form: Form) -> tuple[Any, Grade]:

@@ -21,6 +21,7 @@ from ..domain.question_types import QUESTION_TYPES
 from ..domain.question_types.base import _option_key
 from ..extensions import db
 from ..models import Assignment, Attempt, AttemptAnswer, Bank, Classroom, Enrollment, Question
+from . import authoring
 
 WHICH = ("first", "all")  # which attempts of each student: Moodle's default is the first
 CHOICE_TYPES = ("mcq", "multi", "truefalse")
@@ -243,17 +244,31 @@ def _shown_path(path: str, banks_dir: str | None) -> str:
     return path
 
 
-def _lines(bank: Bank) -> dict[str, int]:
-    """Each question id's line in the bank file, if the file is there and reads without error;
-    empty otherwise (the page then names the file and the id)."""
+def _text(bank: Bank) -> bytes | None:
+    """The YAML the bank's questions were loaded from: a web bank's published version (stored in
+    the database), a file bank's file; None when it is not there."""
+    if bank.origin == "web":
+        published = authoring.latest(bank.id)
+        return published.text.encode("utf-8") if published is not None else None
     try:
-        data = Path(bank.path).read_bytes()
+        return Path(bank.path).read_bytes()
     except OSError:
-        return {}
-    spec, _problems = read_bank(bank.path, data)
+        return None
+
+
+def _lines(bank: Bank) -> dict[str, int]:
+    """Each question id's line in the bank's text, if it is there and reads without error;
+    empty otherwise (the page then names the file and the id)."""
+    data = _text(bank)
+    spec = read_bank(bank.path, data)[0] if data is not None else None
     if spec is None:
         return {}
     return {qid: line for qid, line, _col in spec.id_places}
+
+
+def _shown_file(bank: Bank, banks_dir: str | None) -> str:
+    """The bank's file name as its authors know it (a web bank's, as the editor names it)."""
+    return authoring.file_name(bank.id) if bank.origin == "web" else _shown_path(bank.path, banks_dir)
 
 
 def bank_lint(bank: Bank, banks_dir: str | None = None, *, min_answers: int = item_report.MIN_ANSWERS_FOR_LINT) -> BankLint:
@@ -284,7 +299,7 @@ def bank_lint(bank: Bank, banks_dir: str | None = None, *, min_answers: int = it
         if lines is None:
             lines = _lines(bank)
         findings.append(QuestionLint(questions[stats.question_id], stats, tuple(remarks),
-                                     Place(_shown_path(bank.path, banks_dir), lines.get(stats.question_id))))
+                                     Place(_shown_file(bank, banks_dir), lines.get(stats.question_id))))
     return BankLint(bank, len(mine), sum(s.attempts for s in mine), classes, tuple(findings), min_answers)
 
 

@@ -70,6 +70,18 @@ def test_export_every_format_of_a_synced_bank(runner: FlaskCliRunner, tmp_path: 
     assert "left out ex-card: a flashcard" in qti.output and "(9 questions, 1 left out)" in qti.output
 
 
+def test_gift_export_counts_the_questions_written_and_names_those_left_out(runner: FlaskCliRunner,
+                                                                          tmp_path: Path) -> None:
+    assert runner.invoke(args=["banks", "sync", str(EVERY_TYPE)]).exit_code == 0
+    out = tmp_path / "examples.gift.txt"
+    result = runner.invoke(args=["banks", "export", "--format", "gift", "--bank", "examples", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "(7 questions, 3 left out)" in result.output
+    for left_out in ("ex-date: a date to the month or day", "ex-cloze: a cloze with 2 gaps", "ex-card: a flashcard"):
+        assert f"left out {left_out}" in result.output
+    assert out.read_text().count("\n// [id:") == 7
+
+
 def test_export_refusals(runner: FlaskCliRunner) -> None:
     assert runner.invoke(args=["banks", "sync", str(EVERY_TYPE)]).exit_code == 0
     binary = runner.invoke(args=["banks", "export", "--format", "apkg", "--bank", "examples"])

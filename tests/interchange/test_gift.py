@@ -293,6 +293,17 @@ def test_export_keeps_tags_citation_unit_and_multi_weights_in_the_file() -> None
     assert "~%33.33333%AQIM" in gift and "~%-33.33333%MNLA" in gift
 
 
+def test_the_file_counts_the_questions_written_and_those_left_out() -> None:
+    bank, _ = read_bank("every-type.yaml", (ROOT / "questions/examples/every-type.yaml").read_bytes())
+    assert bank is not None
+    gift = export_bank(bank).decode()
+    assert "// 7 questions written, 3 left out (each named in a comment where it would stand)." in gift.split("\n")
+    assert gift.count("\n// [id:") == 7 and gift.count("\n// not exported: ") == 3
+    holdable = BankSpec(bank.id, bank.title, "", bank.language, bank.sources, [],
+                        questions=[q for q in bank.questions if q.type == "mcq"])
+    assert "// 1 question written." in export_bank(holdable).decode().split("\n")
+
+
 @pytest.mark.parametrize("html,plain", [
     ("<p>One</p><p>Two&nbsp;three</p>", "One\nTwo three"),
     ("a<br>b", "a\nb"),

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from quiz.domain import item_analysis as ia, scheduling
 from quiz.extensions import db
 from quiz.models import Assignment, Attempt, Bank, Card, Classroom, Enrollment, User
-from quiz.services import accounts, assignments, classes, demo, item_analysis, mastery_map, quizzes, studying
+from quiz.services import accounts, assignments, authoring, classes, demo, item_analysis, mastery_map, quizzes, studying
 from quiz.services.assignments import AssignmentSpec
 from quiz.services.banks import sync_banks
 
@@ -179,19 +179,21 @@ def test_figures_are_plain_json_values(room: Classroom) -> None:
 
 # --- bank lint -----------------------------------------------------------------------
 
-def _many_attempts(room: Classroom, count: int, at: datetime) -> Assignment:
-    """`count` finished attempts stored directly: everyone right on mcq (with Konna), wrong on true/false."""
-    work = _set(room, picked_ids=["ex-mcq", "ex-truefalse"], count=2)
+def _many_attempts(room: Classroom, count: int, at: datetime, prefix: str = "ex") -> Assignment:
+    """`count` finished attempts stored directly: everyone right on mcq (with Konna), wrong on true/false
+    (the questions `<prefix>-mcq` and `<prefix>-truefalse`)."""
+    mcq, truefalse = f"{prefix}-mcq", f"{prefix}-truefalse"
+    work = _set(room, picked_ids=[mcq, truefalse], count=2)
     for index in range(count):
         user = User(email=f"many-{index}@example.org", password_hash="x", role="learner")
         db.session.add(user)
         db.session.flush()
         db.session.add(Enrollment(classroom_id=room.id, user_id=user.id, display_name=f"Many {index}", joined_at=at))
-        attempt = Attempt(user_id=user.id, mode="test", title="Konna", question_ids=["ex-mcq", "ex-truefalse"],
+        attempt = Attempt(user_id=user.id, mode="test", title="Konna", question_ids=[mcq, truefalse],
                           seed=index, started_at=at, finished_at=at, score=0.5, assignment_id=work.id)
-        attempt.answers = [quizzes.AttemptAnswer(question_id="ex-mcq", position=0, response="Konna", score=1.0,
+        attempt.answers = [quizzes.AttemptAnswer(question_id=mcq, position=0, response="Konna", score=1.0,
                                                  feedback=[], answered_at=at),
-                           quizzes.AttemptAnswer(question_id="ex-truefalse", position=1, response=index % 5 == 0,
+                           quizzes.AttemptAnswer(question_id=truefalse, position=1, response=index % 5 == 0,
                                                  score=1.0 if index % 5 == 0 else 0.0, feedback=[], answered_at=at)]
         db.session.add(attempt)
     db.session.commit()
@@ -222,6 +224,22 @@ def test_bank_lint_names_the_question_its_file_and_line(room: Classroom, app: Fl
     tf = by_question["ex-truefalse"]
     assert "distractor 'False' chosen more often than the key (24 against 6 of 30 answers): check the key" in \
         [r.message for r in tf.remarks]
+
+
+def test_bank_lint_gives_a_web_bank_the_lines_of_its_published_text(room: Classroom, app: Flask) -> None:
+    # a web bank's text is stored in the database: its lines are those of the published version
+    text = Path(EXAMPLES).read_text(encoding="utf-8").replace("id: examples", "id: web-ex") \
+        .replace("id: ex-", "id: we-").replace("questions:\n", "questions:\n  # an author's comment\n\n", 1)
+    teacher = _user("teacher")
+    assert authoring.create_draft_bank(teacher, text, T0) == ("web-ex", [])
+    assert authoring.publish(teacher, "web-ex", T0).version is not None
+    authoring.save_draft(teacher, "web-ex", "# a draft saved since, not what learners answered\n" + text, T0)
+    _many_attempts(room, 30, T0, prefix="we")
+    lint = item_analysis.lint_for_bank("web-ex", str(app.config["BANKS_DIR"]))
+    assert lint is not None
+    lines = text.splitlines()
+    assert {f.question.id: str(f.place) for f in lint.findings} == {
+        qid: f"web-ex.yaml:{lines.index(f'  - id: {qid}') + 1}" for qid in ("we-mcq", "we-truefalse")}
 
 
 def test_bank_lint_waits_for_enough_answers_and_says_the_file_when_the_line_is_unknown(room: Classroom) -> None:

@@ -210,6 +210,15 @@ def test_versions_diff_and_restore(app: Flask, world: None) -> None:
         assert db.session.get(Bank, "web-small").questions[0].data["answer"] == "Konna"
 
 
+def test_the_versions_table_scrolls_sideways_on_a_phone_instead_of_widening_the_page(
+        app: Flask, world: None) -> None:
+    html = _as(app, "owner").get("/my/banks/web-small/versions").get_data(as_text=True)
+    region = html.index('<div class="table-scroll" role="region" aria-label="Versions" tabindex="0">')
+    table = html.index('<table class="history">')
+    assert region < table < html.index("</table>") < html.index("</div>", html.index("</table>"))
+    assert html.count("<table") == 1
+
+
 def test_sharing_and_coauthors(app: Flask, world: None) -> None:
     client = _as(app, "owner")
     token = _token(client)

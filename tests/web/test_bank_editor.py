@@ -304,3 +304,15 @@ def test_preview_of_a_question_with_problems_lists_them(app: Flask, client: Flas
     line = TEXT.splitlines().index("    distractors: [Gao, Kidal, Tessalit]") + 1
     assert "cannot be shown until its problems are fixed" in page and f"web-ex.yaml:{line}:" in page
     assert "Check my answer" not in page
+
+
+def test_preview_titles_the_question_with_its_place_in_the_bank(app: Flask, client: FlaskClient, auth: AuthActions,
+                                                                people: dict[str, User]) -> None:
+    auth.login("owner@example.org")
+    total = TEXT.count("\n  - id: we-")
+    url = f"{BANK}/questions/we-date/preview"  # the sixth question of the example bank
+    page = client.get(url).get_data(as_text=True)
+    assert f"Question 6 of {total}" in page and "Question 1 " not in page
+    answered = client.post(url, data={"csrf_token": csrf_from(page), "month": "1", "year": "2013"},
+                           headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Question 6 of" in answered and "Question 1:" not in answered

@@ -116,7 +116,9 @@ def test_downloads_are_the_bank_in_each_format(app: Flask, world: None) -> None:
     for fmt in ("apkg", "qti"):
         assert zipfile.is_zipfile(io.BytesIO(client.get(f"/my/banks/web-small/export/{fmt}").data))
     page = client.get("/my/banks/web-small/export").get_data(as_text=True)
-    assert "leaves out 1 question" in page and "w-card" in page
+    assert "The QTI package holds 9 questions and leaves out 1 question:" in page and "w-card" in page
+    assert "The GIFT file holds 7 questions and leaves out 3 questions:" in page
+    assert "<code>w-cloze</code> (a cloze with 2 gaps" in page
     assert client.get("/my/banks/web-small/export/pdf").status_code == 404
 
 

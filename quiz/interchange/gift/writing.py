@@ -118,15 +118,21 @@ def export_bank(spec: BankSpec) -> bytes:
     """The bank as a GIFT file for Moodle: every question GIFT can hold, with its explanation as
     general feedback and its id, tags, citation and difficulty in comments; a question it cannot
     hold is left out with a comment saying why (see docs/interchange.md)."""
+    body: list[str] = []
+    left_out = 0
+    for question in spec.questions:
+        try:
+            body += [*_gift_question(spec, question), ""]
+        except _NotExported as reason:
+            body += [f"// not exported: {question.id} ({question.type}): {reason}", ""]
+            left_out += 1
+    written = len(spec.questions) - left_out
     out = [f"// {spec.title}".replace("\n", " "), f"// Exported from the bank '{spec.id}' in GIFT format (Moodle)."]
     if spec.description:
         out.append(f"// {spec.description}".replace("\n", " "))
-    out += ["", f"$CATEGORY: $course$/top/{_escaped(spec.title).replace('/', '//')}", ""]
-    for question in spec.questions:
-        try:
-            out += [*_gift_question(spec, question), ""]
-        except _NotExported as reason:
-            out += [f"// not exported: {question.id} ({question.type}): {reason}", ""]
+    out.append(f"// {written} question{'s' if written != 1 else ''} written"
+               + (f", {left_out} left out (each named in a comment where it would stand)." if left_out else "."))
+    out += ["", f"$CATEGORY: $course$/top/{_escaped(spec.title).replace('/', '//')}", "", *body]
     return "\n".join(out).encode("utf-8")
 
 

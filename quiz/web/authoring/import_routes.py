@@ -7,8 +7,7 @@ from flask_login import login_required
 
 from ...domain.banks import QuestionSpec
 from ...domain.question_types import QUESTION_TYPES
-from ...interchange import EXPORTERS
-from ...interchange.qti import LEFT_OUT, left_out
+from ...interchange import EXPORTERS, left_out_of
 from ...models.types import utcnow
 from ...services import authoring, interchange
 from ..auth.learner import current_learner
@@ -18,6 +17,7 @@ from .routes import author
 
 EXPORT_LABELS = {"yaml": "YAML (our bank format)", "csv": "CSV (spreadsheet; imports back)",
                  "apkg": "Anki deck (.apkg)", "qti": "QTI 2.1 package (.zip; Moodle, Canvas…)", "gift": "GIFT (Moodle)"}
+EXPORT_NOUNS = {"qti": "QTI package", "gift": "GIFT file"}  # the formats that may leave questions out
 
 
 def _page(file_form: ImportFileForm, paste_form: PasteForm, status: int = 200) -> tuple[str, int]:
@@ -116,9 +116,10 @@ def export_page(bank_id: str) -> str:
     if spec is None and not problems:
         abort(404)
     formats = [(fmt, EXPORT_LABELS.get(fmt, fmt)) for fmt in EXPORT_LABELS if fmt in EXPORTERS]
-    omitted = left_out(spec) if spec is not None else []
+    omitted = [(noun, missing) for fmt, noun in EXPORT_NOUNS.items()
+               if spec is not None and (missing := left_out_of(fmt, spec))]
     return render_template("authoring/export.html", bank_id=bank_id, spec=spec, problems=problems,
-                           formats=formats, omitted=omitted, left_out_reason=LEFT_OUT,
+                           formats=formats, omitted=omitted,
                            web=authoring.is_web_bank(bank_id))
 
 
@@ -134,7 +135,7 @@ def export_download(bank_id: str, fmt: str) -> Response | tuple[str, int]:
         if not problems:
             abort(404)
         return render_template("authoring/export.html", bank_id=bank_id, spec=None, problems=problems, formats=[],
-                               omitted=[], left_out_reason=LEFT_OUT, web=True), 422
+                               omitted=[], web=True), 422
     exported = interchange.export_file(spec, fmt)
     return Response(exported.data, mimetype=exported.mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{exported.filename}"',
