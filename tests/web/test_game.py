@@ -271,3 +271,15 @@ def test_the_list_of_games_scrolls_sideways_on_a_phone_instead_of_widening_the_p
     html = client.get("/games").get_data(as_text=True)
     region = html.index('<div class="table-scroll" tabindex="0" role="region" aria-label="Your games">')
     assert region < html.index("<table>") < html.index("</table>") < html.index("</div>", html.index("</table>"))
+
+
+def test_every_game_page_listens_for_the_events_its_script_follows(app: Flask, client: FlaskClient,
+                                                                  game_url: str) -> None:
+    """The htmx sse extension adds a listener only for the event names in `sse-swap` and
+    `hx-trigger="sse:…"`: the host's lobby would not fill itself, nor a removed phone hear of it."""
+    host = client.get(game_url).get_data(as_text=True)
+    player, screen = _join(app, _pin(client, game_url), "Awa")
+    phone = player.get(screen).get_data(as_text=True)
+    for page in (host, phone):
+        assert 'hx-trigger="sse:state, sse:players"' in page
+    assert 'sse-swap="screen"' in phone and 'sse-swap="screen"' not in host
