@@ -18,6 +18,11 @@ PLACE_GROUPS = (("country", "Countries"), ("region", "Regions"), ("town", "Towns
                 ("site", "Sites"))
 
 
+# Words that belong to the family name that follows them (French, Arabic, Tamasheq, Dutch…):
+# "Jean-Yves Le Drian" is listed under L, "Iyad Ag Ghaly" under A.
+PARTICLES = frozenset({"le", "la", "de", "du", "des", "van", "von", "ag", "ould", "ben", "ibn", "abou", "abu", "al", "el"})
+
+
 @dataclass(frozen=True)
 class StoredQuestion:
     """What the reference needs of a stored question."""
@@ -77,10 +82,14 @@ class Entry:
 
     @property
     def index_name(self) -> str:
-        """What the entry is listed under, A–Z: a person's family name (the last word of the name),
-        anything else's whole name."""
+        """What the entry is listed under, A–Z: a person's family name (the last word of the name,
+        with the particle before it: Le Drian, Ag Ghaly, Abou Zeid), anything else's whole name."""
         words = self.name.split()
-        return words[-1] if self.kind == "person" and words else self.name
+        if self.kind != "person" or not words:
+            return self.name
+        if len(words) > 2 and words[-2].casefold() in PARTICLES:
+            return " ".join(words[-2:])
+        return words[-1]
 
     @property
     def sort_name(self) -> tuple[str, str]:
