@@ -87,13 +87,13 @@ def test_an_instructor_writes_a_bank_with_the_form_editor(page: Any, live_server
     assert_accessible(page)
     page.get_by_label("How many years had Shabaab held Denis Allex?").fill("4")
     page.get_by_role("button", name="Check my answer").click()
-    expect(page.get_by_role("heading", level=2, name="Question 1: Not quite (0 %)")).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="Question 2 of 2: Not quite (0 %)")).to_be_visible()
     expect(page.get_by_text("The answer is 3 years.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Try again").click()
     page.get_by_label("How many years had Shabaab held Denis Allex?").fill("3")
     page.get_by_role("button", name="Check my answer").click()
-    expect(page.get_by_role("heading", level=2, name="Question 1: Right (100 %)")).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="Question 2 of 2: Right (100 %)")).to_be_visible()
 
     # Deleting asks first; keeping it changes nothing.
     page.get_by_role("link", name="Edit this question").click()
