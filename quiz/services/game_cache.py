@@ -26,7 +26,11 @@ from ..extensions import db
 from ..models import Game, Question
 
 T = TypeVar("T")
-MAX_ENTRIES = 256
+# How many copies of each kind (a key's first item) a process keeps, the least recently used
+# going first: a frame holds every player's points (a lobby filling up makes one per join),
+# a question is small and a finished game's screens need all of its questions.
+MAX_ENTRIES = {"frame": 16, "question": 1024}
+DEFAULT_MAX_ENTRIES = 256
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ class GameCache:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._values: OrderedDict[Hashable, tuple[Any, float]] = OrderedDict()  # key → (value, when stored)
+        self._values: dict[Any, OrderedDict[Hashable, tuple[Any, float]]] = {}  # kind → key → (value, when stored)
         self._flights: dict[Hashable, _Flight] = {}
         self.loads = 0  # how many times a value was loaded (tests count them)
 
@@ -63,9 +67,10 @@ class GameCache:
         """The value for `key`: kept (with `keep`), being loaded by someone else (wait for that
         result), or loaded now. Without `keep` only concurrent calls share one load."""
         with self._lock:
-            if keep and key in self._values:
-                self._values.move_to_end(key)
-                return self._values[key][0]  # type: ignore[no-any-return]
+            kept = self._kind(key)
+            if keep and key in kept:
+                kept.move_to_end(key)
+                return kept[key][0]  # type: ignore[no-any-return]
             flight = self._flights.get(key)
             mine = flight is None
             if flight is None:
@@ -91,18 +96,27 @@ class GameCache:
 
     def put(self, key: Hashable, value: Any) -> None:
         with self._lock:
-            self._values[key] = (value, time.monotonic())
-            self._values.move_to_end(key)
-            while len(self._values) > MAX_ENTRIES:
-                self._values.popitem(last=False)
+            kept = self._kind(key)
+            kept[key] = (value, time.monotonic())
+            kept.move_to_end(key)
+            while len(kept) > MAX_ENTRIES.get(self._kind_of(key), DEFAULT_MAX_ENTRIES):
+                kept.popitem(last=False)
 
     def peek(self, key: Hashable, max_age: float) -> Any:
         """The value kept for `key` if it was stored at most `max_age` seconds ago, else None."""
         with self._lock:
-            kept = self._values.get(key)
+            kept = self._kind(key).get(key)
         if kept is None or time.monotonic() - kept[1] > max_age:
             return None
         return kept[0]
+
+    @staticmethod
+    def _kind_of(key: Hashable) -> Any:
+        return key[0] if isinstance(key, tuple) and key else None
+
+    def _kind(self, key: Hashable) -> OrderedDict[Hashable, tuple[Any, float]]:
+        """The kept copies of the key's kind (call with the lock held)."""
+        return self._values.setdefault(self._kind_of(key), OrderedDict())
 
 
 def cache() -> GameCache:
