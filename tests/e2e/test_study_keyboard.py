@@ -17,6 +17,7 @@ def test_study_ten_cards_with_the_keyboard_then_see_progress(page: Any, live_ser
     tab_to(page, "main form button[type=submit]")
     page.keyboard.press("Enter")
     page.wait_for_selector("#card-front")
+    page.wait_for_load_state()  # study.js (deferred) listens for the keys only from then on
     assert_accessible(page)
     fronts = []
     for number in range(10):

@@ -26,6 +26,7 @@ def test_space_3_space_4_u_space_2_keeps_both_reviews(page: Any, live_server: Li
     tab_to(page, "main form button[type=submit]")
     page.keyboard.press("Enter")
     page.wait_for_selector("#card-front")
+    page.wait_for_load_state()  # study.js (deferred) listens for the keys only from then on
     fronts = []
     for key in ("3", "4"):
         fronts.append(page.inner_text("#card-front"))

@@ -214,7 +214,7 @@ def test_the_versions_table_scrolls_sideways_on_a_phone_instead_of_widening_the_
         app: Flask, world: None) -> None:
     html = _as(app, "owner").get("/my/banks/web-small/versions").get_data(as_text=True)
     region = html.index('<div class="table-scroll" role="region" aria-label="Versions" tabindex="0">')
-    table = html.index('<table class="history">')
+    table = html.index('<table class="history versions">')
     assert region < table < html.index("</table>") < html.index("</div>", html.index("</table>"))
     assert html.count("<table") == 1
 
