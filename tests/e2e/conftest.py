@@ -149,6 +149,17 @@ def user(live_server: LiveServer) -> Callable[..., tuple[str, str]]:
     return make
 
 
+def log_in(page: Any, email: str, password: str) -> None:
+    """Log in through the form, as a user does, and wait for the confirmation."""
+    from playwright.sync_api import expect
+
+    page.goto("/auth/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("status")).to_contain_text("You are logged in.")
+
+
 # --- accessibility -----------------------------------------------------------------
 
 COLOR_SCHEMES = ("light", "dark")  # every page is checked in both (prefers-color-scheme)

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from quiz.extensions import db
 from quiz.services import accounts
 
-from .conftest import LiveServer, assert_accessible
+from .conftest import LiveServer, assert_accessible, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -39,11 +39,7 @@ questions:
 
 
 def _login(page: Any, email: str, password: str) -> None:
-    page.goto("/auth/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("status")).to_contain_text("You are logged in.")
+    log_in(page, email, password)
 
 
 def _set_source(page: Any, text: str) -> None:

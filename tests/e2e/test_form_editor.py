@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from quiz.extensions import db
 from quiz.services import accounts, authoring
 
-from .conftest import LiveServer, assert_accessible
+from .conftest import LiveServer, assert_accessible, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -23,11 +23,7 @@ def test_an_instructor_writes_a_bank_with_the_form_editor(page: Any, live_server
     with live_server.app.app_context():
         accounts.create_user(email, password, "instructor")
         db.session.remove()
-    page.goto("/auth/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("status")).to_contain_text("You are logged in.")
+    log_in(page, email, password)
 
     # A new bank (it starts with an example question and source), then the form editor.
     page.goto("/my/banks/new")

@@ -14,7 +14,7 @@ from quiz.extensions import db
 from quiz.models import WebBank
 from quiz.services import accounts
 
-from .conftest import LiveServer
+from .conftest import LiveServer, log_in
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "correct horse battery"
@@ -40,11 +40,7 @@ def _login_instructor(page: Any, live_server: LiveServer) -> None:
     with live_server.app.app_context():
         accounts.create_user(email, PASSWORD, "instructor")
         db.session.remove()
-    page.goto("/auth/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("status")).to_contain_text("You are logged in.")
+    log_in(page, email, PASSWORD)
 
 
 def _upload(page: Any, name: str, text: str, bank_id: str) -> None:

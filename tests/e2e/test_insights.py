@@ -14,7 +14,7 @@ from quiz.extensions import db
 from quiz.services.banks import sync_banks
 from tests.conftest import ROOT
 
-from .conftest import LiveServer, assert_accessible
+from .conftest import LiveServer, assert_accessible, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -32,18 +32,10 @@ def demo_login(live_server: LiveServer) -> Iterator[tuple[str, str, list[str]]]:
     yield email, password, re.findall(r"^\s+(/classes/\S+)", result.output, re.M)
 
 
-def _log_in(page: Any, email: str, password: str) -> None:
-    page.goto("/auth/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("status")).to_contain_text("You are logged in.")
-
-
 def test_a_newcomer_sees_the_demo_class_gradebook_analysis_and_mastery(
         page: Any, live_server: LiveServer, demo_login: tuple[str, str, list[str]]) -> None:
     email, password, paths = demo_login
-    _log_in(page, email, password)
+    log_in(page, email, password)
 
     page.goto("/classes/")
     page.get_by_role("link", name="History 9B (demo)").first.click()
@@ -86,7 +78,7 @@ def test_the_item_analysis_reads_without_javascript(browser: Any, live_server: L
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     try:
         page = context.new_page()
-        _log_in(page, email, password)
+        log_in(page, email, password)
         analysis = next(p for p in paths if p.endswith("/analysis"))
         page.goto(analysis)
         expect(page.get_by_role("heading", name="Per question", exact=True)).to_be_visible()

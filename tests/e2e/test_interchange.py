@@ -14,7 +14,7 @@ from quiz.extensions import db
 from quiz.models import WebBank
 from quiz.services import accounts
 
-from .conftest import LiveServer, assert_accessible
+from .conftest import LiveServer, assert_accessible, log_in
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "correct horse battery"
@@ -29,11 +29,7 @@ def _instructor(live_server: LiveServer) -> str:
 
 
 def _login(page: Any, email: str) -> None:
-    page.goto("/auth/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("status")).to_contain_text("You are logged in.")
+    log_in(page, email, PASSWORD)
 
 
 def _paste_and_create(page: Any, bank_id: str, check: bool) -> None:

@@ -14,7 +14,7 @@ from quiz.extensions import db
 from quiz.services import accounts
 from quiz.services.banks import sync_banks
 
-from .conftest import LiveServer, assert_accessible
+from .conftest import LiveServer, assert_accessible, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -83,10 +83,7 @@ def test_host_and_three_players_play_to_the_podium(browser: Any, live_server: Li
             context.set_default_timeout(15_000)
         host, awa, bintou, cheick = (context.new_page() for context in contexts)
         email, password = host_account
-        host.goto("/auth/login")
-        host.get_by_label("Email").fill(email)
-        host.get_by_label("Password", exact=True).fill(password)
-        host.get_by_role("button", name="Log in").click()
+        log_in(host, email, password)
         host.goto("/games/new?bank=e2e-live")
         assert_accessible(host)  # the form that starts a game
         host.get_by_label("Number of questions").fill("3")

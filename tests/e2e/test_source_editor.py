@@ -15,7 +15,7 @@ from quiz.extensions import db
 from quiz.models import User
 from quiz.services import accounts, authoring
 
-from .conftest import LiveServer, assert_accessible
+from .conftest import LiveServer, assert_accessible, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -49,11 +49,7 @@ def author(live_server: LiveServer) -> Iterator[tuple[str, str]]:
 
 
 def _login(page: Any, email: str) -> None:
-    page.goto("/auth/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("status")).to_contain_text("You are logged in.")
+    log_in(page, email, PASSWORD)
 
 
 def _line(page: Any, number: int) -> Any:
