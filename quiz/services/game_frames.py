@@ -23,6 +23,8 @@ from ..models import Game, GameAnswer, GamePlayer
 from . import games
 from .game_cache import AskedQuestion, cache, question_at
 
+POLL_SECONDS = 0.25  # a frame read this recently is as good as a new read (streams polling the database)
+
 
 @dataclass(frozen=True)
 class AnswerView:
@@ -85,6 +87,12 @@ class Frame:
         return self.answers.get(player_id, {}).get(index)
 
 
+def _copy(game: Game) -> Game:
+    """A copy of the game's row outside the session: the frame's, shared by streams, never
+    reloaded (and the request's own Game object stays in its session)."""
+    return Game(**{column.key: getattr(game, column.key) for column in Game.__table__.columns})
+
+
 def _read(game: Game) -> Frame:
     """Build the frame of a game row just read (2–3 statements)."""
     frozen = game.paused_state if game.state == "paused" else game.state
@@ -127,8 +135,7 @@ def latest(game_id: int, now: datetime, at_least: tuple[int, int] = (-1, -1)) ->
             return None
         games.tick(game, now)
         try:
-            frame = store.shared(("frame", game_id, game.version, game.players_version), lambda: _read(game))
-            db.session.expunge(game)  # the frame keeps a detached copy: nothing reloads it
+            frame = store.shared(("frame", game_id, game.version, game.players_version), lambda: _read(_copy(game)))
         finally:
             db.session.rollback()  # end the read: the connection goes back to the pool
         store.put(("latest", game_id), frame)
@@ -148,5 +155,3 @@ def _due(frame: Frame, now: datetime) -> bool:
     return (game.state == "question" and game.question_deadline_at is not None
             and not rules.accepts_answer(now, game.question_deadline_at))
 
-
-POLL_SECONDS = 0.25

@@ -37,19 +37,20 @@ Render = Callable[[game_frames.Frame, bool], str]
 
 
 def events(game_id: int, player_id: int | None, clock: Callable[[], Any], max_seconds: float,
-           render: Render | None = None) -> Iterator[str]:
+           render: Render | None = None, seen: tuple[int, int] = (-1, -1)) -> Iterator[str]:
     """The stream for one screen (a player's when `player_id` is given) for up to `max_seconds`;
     the browser then reconnects and gets the full state again.
 
     Every screen gets a `state` event (JSON) at each change; the host's also gets `players`
     events as the lobby fills; a player's also gets `screen` events: the HTML of their screen,
     rendered from the process's frame of the game (game_frames), so that no phone has to fetch
-    its screen when the game moves on."""
+    its screen when the game moves on. `seen`: the (version, players_version) the request read;
+    the first event is at least that new."""
     subscription = game_events.bus().subscribe(game_id, lobby=player_id is None)
     started = last_sent = time.monotonic()
     sent_version = sent_players = -1
     sent_index: int | None = None  # the question index of the last screen sent
-    wanted = (-1, -1)  # the (version, players_version) a message told of
+    wanted = seen  # the (version, players_version) a message (or the request) told of
     # The request's own reads (who is this?) hold a pooled connection until the session ends: give
     # it back before streaming, or 500 phones reconnecting at once hold 500 connections while they wait.
     db.session.rollback()

@@ -15,9 +15,8 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..domain import game as rules
-from ..domain.question_types import QUESTION_TYPES, Shown
 from ..extensions import db
-from ..models import Assignment, Attempt, Bank, Game, GameAnswer, GamePlayer, Question, User
+from ..models import Assignment, Attempt, Bank, Game, GameAnswer, GamePlayer, User
 from . import game_events, quizzes
 from .classes import is_teacher, teaches
 
@@ -318,19 +317,6 @@ def players_of(game: Game, include_removed: bool = False) -> list[GamePlayer]:
     return list(db.session.scalars(query))
 
 
-def current_question(game: Game) -> Question | None:
-    """The question being asked or revealed (or frozen by a pause)."""
-    if not 0 <= game.question_index < len(game.question_ids):
-        return None
-    return db.session.get(Question, game.question_ids[game.question_index])
-
-
-def shown(game: Game, question: Question) -> Shown:
-    """What the game shows for a question: the same shuffled options on every screen."""
-    rng = random.Random(f"{game.seed}:{question.id}")
-    return QUESTION_TYPES[question.type].shown(question.prompt, question.data, rng)
-
-
 def answered_so_far(game: Game, now: datetime) -> int:
     """How many have answered the current question, for the host's screen (it asks every second);
     when every player still in has, the question closes (no need to wait for the deadline).
@@ -371,30 +357,3 @@ def rank_of(game: Game, player: GamePlayer) -> rules.Standing | None:
     ahead = db.session.scalar(select(db.func.count()).select_from(GamePlayer).where(
         GamePlayer.game_id == game.id, GamePlayer.removed_at.is_(None), GamePlayer.score > player.score)) or 0
     return rules.Standing(ahead + 1, player.id, player.nickname, player.score)
-
-
-@dataclass
-class Reveal:
-    """What the reveal shows: the question, its options, the answer distribution, the correct
-    answer, explanation and source, and the top 5."""
-
-    question: Question
-    shown: Shown
-    bars: list[rules.Bar]
-    answer_text: str
-    answered: int
-    top: list[rules.Standing]
-
-
-def reveal(game: Game) -> Reveal | None:
-    """The reveal of the current question (None outside a reveal: never send the answer early)."""
-    state = game.paused_state if game.state == "paused" else game.state
-    question = current_question(game)
-    if state != "reveal" or question is None:
-        return None
-    options = shown(game, question)
-    answers = [(r, g) for r, g in db.session.execute(select(GameAnswer.response, GameAnswer.grade).where(
-        GameAnswer.game_id == game.id, GameAnswer.question_index == game.question_index))]
-    bars = rules.distribution(question.type, question.data, options.get("options", []), answers)
-    return Reveal(question, options, bars, QUESTION_TYPES[question.type].answer_text(question.data),
-                  len(answers), leaders(game, 5))

@@ -15,7 +15,7 @@ from quiz.domain.game import NicknameError
 from quiz.domain.question_types import QUESTION_TYPES
 from quiz.extensions import db
 from quiz.models import Card, Game, GameAnswer, GamePlayer, Question, User
-from quiz.services import game_players, games
+from quiz.services import game_cache, game_frames, game_players, games
 from quiz.services.banks import sync_banks
 
 from .test_bank_sync import EXAMPLES
@@ -51,9 +51,9 @@ def setup(app: Flask, create_user: Callable[..., User]) -> Callable[..., int]:
 
 def _right_form(game: Game) -> dict[str, list[str]]:
     """A form with the right answer to the current question, as a phone would send it."""
-    question = games.current_question(game)
+    question = game_cache.question_at(game, game.question_index)
     assert question is not None
-    shown = games.shown(game, question)
+    shown = question.shown
     data = question.data
     kind = question.type
     if kind == "mcq":
@@ -81,8 +81,15 @@ def _right_form(game: Game) -> dict[str, list[str]]:
     raise AssertionError(f"no right form for {kind}: {QUESTION_TYPES[kind].answer_text(data)}")
 
 
+def _reveal(game: Game, now: datetime) -> game_frames.Reveal | None:
+    """What the screens show as the reveal (None outside one: never the answer early)."""
+    frame = game_frames.latest(game.id, now, (game.version, game.players_version))
+    assert frame is not None
+    return frame.reveal
+
+
 def _wrong_form(game: Game) -> dict[str, list[str]]:
-    question = games.current_question(game)
+    question = game_cache.question_at(game, game.question_index)
     assert question is not None
     if question.type == "mcq":
         return {"choice": [question.data["distractors"][0]]}
@@ -109,7 +116,7 @@ def test_a_whole_game_scores_speed_and_streaks_and_ends_on_the_podium(app: Flask
         assert games.answered_so_far(game, at(11)) == 2  # …the host's screen does, every second:
         db.session.refresh(game)
         assert game.state == "reveal"  # everyone answered: the question closed without waiting
-        reveal = games.reveal(game)
+        reveal = _reveal(game, at(11))
         assert reveal is not None and reveal.answered == 2 and sum(b.count for b in reveal.bars) >= 2
         games.control(game, "next", game.version, at(12))
         # second question: Awa right after 10 of 20 s → 750 + streak bonus 100
@@ -270,9 +277,9 @@ def test_no_answer_is_revealed_before_the_reveal(app: Flask, setup: Callable[...
     with app.app_context():
         game = db.session.get(Game, game_id)
         games.control(game, "start", game.version, at(0))
-        assert games.reveal(game) is None
+        assert _reveal(game, at(0)) is None
         games.control(game, "next", game.version, at(1))
-        assert games.reveal(game) is not None
+        assert _reveal(game, at(1)) is not None
 
 
 def test_every_playable_type_is_asked_and_graded_but_no_flashcard(app: Flask, setup: Callable[..., int]) -> None:
@@ -286,7 +293,7 @@ def test_every_playable_type_is_asked_and_graded_but_no_flashcard(app: Flask, se
         for index in range(len(game.question_ids)):
             moment = at(2 * index + 1)
             stored = game_players.submit(game, player, index, _right_form(game), moment)
-            assert stored.answer.grade == 1.0, games.current_question(game).type
+            assert stored.answer.grade == 1.0, game_cache.question_at(game, index).type
             assert games.answered_so_far(game, moment) == 1
             assert game.state == "reveal"  # the only player answered
             games.control(game, "next", game.version, moment)

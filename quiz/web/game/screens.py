@@ -22,23 +22,23 @@ def is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _common(game: Game) -> dict[str, Any]:
-    """What both screens show: the state, the question (never its answer before the reveal)."""
-    now = utcnow()
-    games.tick(game, now)
-    state = games.snapshot(game, now)
-    frozen = game.paused_state if game.state == "paused" else game.state
-    question = games.current_question(game) if frozen in ("question", "reveal") else None
-    return {"game": game, "snapshot": state, "frozen": frozen, "question": question,
-            "shown": games.shown(game, question) if question is not None else None,
-            "reveal": games.reveal(game), "types": QUESTION_TYPES, "action_form": ActionForm(),
-            "item_position": max(game.question_index, 0), "sent": {}, "error_field": None}
+def _shown(frame: game_frames.Frame) -> dict[str, Any]:
+    """What every screen of the game shows at this frame: the state, the question (never its
+    answer before the reveal), the reveal."""
+    game = frame.game
+    return {"game": game, "snapshot": frame.snapshot(utcnow()), "frozen": frame.frozen, "question": frame.question,
+            "shown": frame.question.shown if frame.question is not None else None, "reveal": frame.reveal,
+            "types": QUESTION_TYPES, "action_form": ActionForm(), "item_position": max(game.question_index, 0),
+            "sent": {}, "error_field": None}
 
 
 def host_context(game: Game) -> dict[str, Any]:
-    context = _common(game)
-    context.update(players=games.players_of(game), answered=games.answer_count(game, game.question_index),
-                   standings=games.standings(game) if game.state == "ended" else [])
+    """The host's screen: the frame the phones see, with the lobby's players and the answers so far."""
+    frame = player_frame(game)
+    context = _shown(frame)
+    context.update(players=games.players_of(frame.game),
+                   answered=games.answer_count(frame.game, frame.game.question_index),
+                   standings=frame.standings if frame.game.state == "ended" else [])
     return context
 
 
@@ -53,7 +53,8 @@ class PlayerView:
 
 
 def player_frame(game: Game) -> game_frames.Frame:
-    """The process's frame of the game, at least as new as the row the request has read."""
+    """The process's frame of the game (every screen's, the host's too), at least as new as the
+    row the request has read."""
     frame = game_frames.latest(game.id, utcnow(), (game.version, game.players_version))
     if frame is None:
         abort(404)
@@ -78,10 +79,7 @@ def frame_context(frame: game_frames.Frame, player: PlayerView, mine: Any = None
             if question is not None:
                 lines.append(game_players.AnswerLine(i + 1, question, frame.answer_of(player.id, i),  # type: ignore[arg-type]
                                                      i in game.skipped))
-    return {"game": game, "snapshot": frame.snapshot(utcnow()), "frozen": frame.frozen, "question": frame.question,
-            "shown": frame.question.shown if frame.question is not None else None, "reveal": frame.reveal,
-            "types": QUESTION_TYPES, "action_form": ActionForm(), "item_position": max(index, 0),
-            "player": player, "mine": mine, "rank": standing, "error": error, "sent": sent or {},
+    return {**_shown(frame), "player": player, "mine": mine, "rank": standing, "error": error, "sent": sent or {},
             "error_field": field, "my_answers": lines, "standings": frame.standings[:3]}
 
 
@@ -154,7 +152,8 @@ def event_stream(game: Game, player: GamePlayer | None) -> Response:
     """The game's Server-Sent Events for one screen, the host's or a player's (docs/live-game.md)."""
     body = game_stream.events(game.id, player.id if player is not None else None, utcnow,
                               current_app.config["GAME_STREAM_SECONDS"],
-                              stream_renderer(player) if player is not None else None)
+                              stream_renderer(player) if player is not None else None,
+                              (game.version, game.players_version))
     response = Response(stream_with_context(body), mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Accel-Buffering"] = "no"  # nginx: pass events on at once
@@ -165,8 +164,8 @@ def state_json(game: Game, answers: bool = False) -> dict[str, Any]:
     """The state as the polling fallback reads it; for the host also how many have answered."""
     now = utcnow()
     games.tick(game, now)
+    answered = games.answered_so_far(game, now) if answers else None  # (it may close the question)
     state = games.snapshot(game, now)
-    if answers:
-        state["answered"] = games.answered_so_far(game, now)
-        state.update(games.snapshot(game, now) if game.version != state["version"] else {})
+    if answered is not None:
+        state["answered"] = answered
     return state
